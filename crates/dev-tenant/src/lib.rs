@@ -1,0 +1,232 @@
+//! A local, loopback-only tenant that behaves like Auth0 on the wire, so the app's sign-in,
+//! token validation and machine-to-machine calls work on a fresh clone with no account.
+//!
+//! It serves OpenID discovery, a JWKS with RS256 keys, `/authorize` with an HTML sign-in form
+//! for demo users, and `/oauth/token` with the authorization_code (PKCE S256), refresh_token
+//! (rotating, with reuse detection) and client_credentials grants. Error bodies and status codes
+//! are Auth0's.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), dev_tenant::TenantError> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.unwrap();
+//! let config = dev_tenant::TenantConfig::with_defaults("http://127.0.0.1:4000/");
+//! dev_tenant::serve(listener, config).await
+//! # }
+//! ```
+//!
+//! # Layout
+//! - [`config`]: clients, users, lifetimes, the JSON file that extends the defaults.
+//! - `keys`: RSA signing keys, their persistence and the JWKS.
+//! - `discovery`: `/.well-known/openid-configuration` and `/.well-known/jwks.json`.
+//! - `authorize`, `login_page`: `/authorize`, the sign-in form and its `POST /u/login`.
+//! - `token`, `issue`, `refresh`: `/oauth/token`, minting tokens, refresh-token families.
+//! - `cors`: CORS for the endpoints browsers call.
+//! - `errors`: [`TenantError`] and Auth0-shaped OAuth errors.
+//! - `state`, `clock`, `random`: shared state, an adjustable clock, random identifiers.
+
+mod authorize;
+mod clock;
+pub mod config;
+mod cors;
+mod discovery;
+mod errors;
+mod issue;
+mod keys;
+mod login_page;
+mod random;
+mod refresh;
+mod state;
+mod token;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use config::{
+    ApiGrant, ClientConfig, ClientSecret, ConfigFile, GrantType, Lifetimes, TenantConfig,
+    UserConfig,
+};
+pub use errors::{OAuthError, TenantError};
+pub use keys::Jwk;
+
+use state::{Counters, ExpiringMap, SharedState, TenantState};
+
+/// The public Single Page Application client (no secret; PKCE).
+pub const DEFAULT_SPA_CLIENT_ID: &str = "aura-spa";
+/// The confidential Machine-to-Machine client.
+pub const DEFAULT_M2M_CLIENT_ID: &str = "aura-m2m";
+/// The M2M client's secret. For loopback development only; it is public knowledge.
+pub const DEFAULT_M2M_CLIENT_SECRET: &str = "aura-m2m-dev-secret";
+/// The API identifier (`aud` of access tokens).
+pub const DEFAULT_AUDIENCE: &str = "https://api.auracommerce.com";
+/// Password of the demo users `admin@aura.test` and `shopper@aura.test`.
+pub const DEMO_PASSWORD: &str = "aura-demo";
+
+/// A built tenant: its router and a handle for tests.
+pub struct Tenant {
+    state: SharedState,
+}
+
+impl Tenant {
+    /// Validates the configuration and loads (or makes) the signing key.
+    pub fn new(config: TenantConfig) -> Result<Self, TenantError> {
+        config.validate()?;
+        let key = match &config.signing_key_path {
+            Some(path) => keys::SigningKey::load_or_create(path)?,
+            None => keys::SigningKey::generate()?,
+        };
+        let refresh = refresh::RefreshStore::open(config.state_dir.clone())?;
+        Ok(Self {
+            state: Arc::new(TenantState {
+                config,
+                keys: keys::KeySet::new(key),
+                clock: clock::Clock::default(),
+                login_transactions: ExpiringMap::new(),
+                codes: ExpiringMap::new(),
+                sessions: ExpiringMap::new(),
+                refresh,
+                counters: Arc::new(Counters::default()),
+            }),
+        })
+    }
+
+    /// A handle to observe and steer the running tenant.
+    pub fn handle(&self) -> TenantHandle {
+        TenantHandle {
+            state: self.state.clone(),
+        }
+    }
+
+    /// The HTTP routes.
+    pub fn router(&self) -> Router {
+        let cors = cors::layer(&self.state.config);
+        let browser_facing = Router::new()
+            .route(
+                "/.well-known/openid-configuration",
+                get(discovery::openid_configuration),
+            )
+            .route("/.well-known/jwks.json", get(discovery::jwks))
+            .route("/oauth/token", post(token::token))
+            .layer(cors);
+        Router::new()
+            .route("/authorize", get(authorize::authorize))
+            .route("/u/login", post(authorize::sign_in))
+            .merge(browser_facing)
+            .with_state(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` completes. Refuses a non-loopback address.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), TenantError> {
+        let addr = ensure_loopback(&listener)?;
+        tracing::info!(%addr, issuer = %self.state.config.issuer, "local tenant listening");
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|source| TenantError::Io {
+                context: "serving the local tenant".into(),
+                source,
+            })
+    }
+}
+
+/// Observes and steers a tenant from tests: counters, the clock, key rotation. Cheap to clone.
+#[derive(Clone)]
+pub struct TenantHandle {
+    state: SharedState,
+}
+
+impl TenantHandle {
+    /// How many `client_credentials` access tokens `/oauth/token` has issued (each one would
+    /// count against an Auth0 tenant's monthly M2M quota).
+    pub fn client_credentials_issued(&self) -> u64 {
+        self.state
+            .counters
+            .client_credentials_issued
+            .load(Ordering::SeqCst)
+    }
+
+    /// How many times `/.well-known/jwks.json` was fetched.
+    pub fn jwks_fetches(&self) -> u64 {
+        self.state.counters.jwks_fetches.load(Ordering::SeqCst)
+    }
+
+    /// How many access tokens of any grant were issued.
+    pub fn tokens_issued(&self) -> u64 {
+        self.state.counters.tokens_issued.load(Ordering::SeqCst)
+    }
+
+    /// Adds a fresh signing key, which signs every token from now on; older keys stay in the
+    /// JWKS. Returns the new key's `kid`.
+    pub fn rotate_signing_key(&self) -> Result<String, TenantError> {
+        let key = keys::SigningKey::generate()?;
+        let kid = key.kid().to_owned();
+        self.state.keys.push(key);
+        Ok(kid)
+    }
+
+    /// Stops publishing key `kid`. Returns false if it is unknown or the only key.
+    pub fn retire_signing_key(&self, kid: &str) -> bool {
+        self.state.keys.remove(kid)
+    }
+
+    /// The `kid` of the key that signs now.
+    pub fn current_kid(&self) -> String {
+        self.state.keys.current().kid().to_owned()
+    }
+
+    /// The published keys.
+    pub fn jwks(&self) -> Vec<Jwk> {
+        self.state.keys.jwks()
+    }
+
+    /// Moves the tenant's clock forward, to test expiry without sleeping.
+    pub fn advance_clock(&self, secs: u64) {
+        self.state.clock.advance(secs);
+    }
+
+    /// The tenant's notion of now, in seconds since the Unix epoch.
+    pub fn now(&self) -> u64 {
+        self.state.clock.now()
+    }
+
+    /// The configuration the tenant runs with.
+    pub fn config(&self) -> &TenantConfig {
+        &self.state.config
+    }
+}
+
+/// Build the router (tests can use it with tower's `oneshot` or serve it themselves).
+pub fn router(config: TenantConfig) -> Result<Router, TenantError> {
+    Ok(Tenant::new(config)?.router())
+}
+
+/// Serve on a listener that is already bound; refuses (`Err`) a non-loopback local address.
+/// Runs until the process ends; use [`Tenant::serve`] to pass a shutdown signal.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: TenantConfig,
+) -> Result<(), TenantError> {
+    ensure_loopback(&listener)?;
+    Tenant::new(config)?
+        .serve(listener, std::future::pending())
+        .await
+}
+
+fn ensure_loopback(listener: &tokio::net::TcpListener) -> Result<SocketAddr, TenantError> {
+    let addr = listener.local_addr().map_err(|source| TenantError::Io {
+        context: "reading the listener's address".into(),
+        source,
+    })?;
+    if addr.ip().is_loopback() {
+        Ok(addr)
+    } else {
+        Err(TenantError::NotLoopback(addr))
+    }
+}

@@ -1,0 +1,165 @@
+//! Refresh tokens with rotation and reuse detection, as Auth0 does them.
+//!
+//! Each sign-in starts a *family*. Every use of the family's current token returns a new one
+//! and retires the old. Presenting a retired token again means it leaked (or two tabs raced),
+//! so the whole family is revoked: the retired token and the current one both stop working.
+//!
+//! Only SHA-256 hashes of tokens are kept. With a state directory the families are written to
+//! `refresh-tokens.json` there (temp file + rename) after every change, so restarts do not sign
+//! anyone out; the file holds no usable token.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Lifetimes;
+use crate::errors::TenantError;
+use crate::keys::write_atomically;
+use crate::random;
+
+/// What a refresh token stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Grant {
+    pub client_id: String,
+    pub subject: String,
+    pub scope: Vec<String>,
+    pub audience: String,
+    pub auth_time: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Family {
+    grant: Grant,
+    created_at: u64,
+    last_used: u64,
+    current_hash: String,
+    retired_hashes: Vec<String>,
+    revoked: bool,
+}
+
+/// Why a refresh token was refused. All map to the same wire error; the variants are for tests
+/// and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshRefusal {
+    Unknown,
+    Revoked,
+    Reused,
+    Expired,
+    WrongClient,
+}
+
+pub(crate) struct RefreshStore {
+    families: Mutex<HashMap<String, Family>>,
+    file: Option<PathBuf>,
+}
+
+fn hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+impl RefreshStore {
+    /// Opens the store, loading families from `state_dir` when given.
+    pub fn open(state_dir: Option<PathBuf>) -> Result<Self, TenantError> {
+        let file = state_dir.map(|d| d.join("refresh-tokens.json"));
+        let families = match &file {
+            Some(path) => match std::fs::read(path) {
+                Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                    TenantError::Config(format!("refresh token file {}: {e}", path.display()))
+                })?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+                Err(source) => {
+                    return Err(TenantError::Io {
+                        context: format!("reading {}", path.display()),
+                        source,
+                    })
+                }
+            },
+            None => HashMap::new(),
+        };
+        Ok(Self {
+            families: Mutex::new(families),
+            file,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Family>> {
+        self.families.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a family and returns its first token.
+    pub fn issue(&self, grant: Grant, now: u64) -> Result<String, TenantError> {
+        let token = random::token();
+        let mut families = self.lock();
+        families.insert(
+            random::token(),
+            Family {
+                grant,
+                created_at: now,
+                last_used: now,
+                current_hash: hash(&token),
+                retired_hashes: Vec::new(),
+                revoked: false,
+            },
+        );
+        self.persist(&families)?;
+        Ok(token)
+    }
+
+    /// Spends `token` for `client_id`: returns the grant and the token that replaces it.
+    pub fn rotate(
+        &self,
+        token: &str,
+        client_id: &str,
+        now: u64,
+        lifetimes: &Lifetimes,
+    ) -> Result<Result<(Grant, String), RefreshRefusal>, TenantError> {
+        let presented = hash(token);
+        let mut families = self.lock();
+        let Some(family) = families
+            .values_mut()
+            .find(|f| f.current_hash == presented || f.retired_hashes.contains(&presented))
+        else {
+            return Ok(Err(RefreshRefusal::Unknown));
+        };
+        if family.grant.client_id != client_id {
+            return Ok(Err(RefreshRefusal::WrongClient));
+        }
+        if family.revoked {
+            return Ok(Err(RefreshRefusal::Revoked));
+        }
+        if family.current_hash != presented {
+            // A retired token came back: revoke the family so whoever holds the newer token
+            // (possibly the attacker) is cut off too.
+            family.revoked = true;
+            tracing::warn!(client_id, "refresh token reuse detected; family revoked");
+            self.persist(&families)?;
+            return Ok(Err(RefreshRefusal::Reused));
+        }
+        let idle_ok = family.last_used + lifetimes.refresh_token_idle_secs > now;
+        let absolute_ok = family.created_at + lifetimes.refresh_token_absolute_secs > now;
+        if !idle_ok || !absolute_ok {
+            return Ok(Err(RefreshRefusal::Expired));
+        }
+        let next = random::token();
+        let old = std::mem::replace(&mut family.current_hash, hash(&next));
+        family.retired_hashes.push(old);
+        family.last_used = now;
+        let grant = family.grant.clone();
+        self.persist(&families)?;
+        Ok(Ok((grant, next)))
+    }
+
+    fn persist(&self, families: &HashMap<String, Family>) -> Result<(), TenantError> {
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
+        let bytes = serde_json::to_vec(families)
+            .map_err(|e| TenantError::Config(format!("serialising refresh tokens: {e}")))?;
+        write_atomically(path, &bytes)
+    }
+}
