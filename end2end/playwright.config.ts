@@ -1,0 +1,59 @@
+import { defineConfig } from '@playwright/test';
+
+// The app and its local tenant run on their own ports here, so a `cargo leptos watch` on the
+// default ports (3000/4000) can keep running while the tests do.
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const tenantPort = Number(process.env.E2E_TENANT_PORT ?? 4100);
+export const appOrigin = `http://127.0.0.1:${appPort}`;
+export const tenantOrigin = `http://127.0.0.1:${tenantPort}`;
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: appOrigin,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Debian's Chromium; Playwright never downloads a browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // Built by `cargo leptos build` in scripts/test before Playwright starts.
+    command: '../target/debug/aura-commerce',
+    cwd: '..',
+    url: `${appOrigin}/readyz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      // Empty values count as unset, and win over a developer's .env: always the local tenant.
+      AUTH0_DOMAIN: '',
+      NEXT_PUBLIC_AUTH0_DOMAIN: '',
+      DEV_TENANT_ADDR: `127.0.0.1:${tenantPort}`,
+      LEPTOS_OUTPUT_NAME: 'aura-commerce',
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
+      LEPTOS_RELOAD_PORT: String(appPort + 1),
+      RUST_LOG: 'info',
+    },
+  },
+});

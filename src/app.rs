@@ -1,0 +1,57 @@
+//! The HTML shell and the router.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
+use crate::components::site_header::SiteHeader;
+use crate::pages::{callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound, products::ProductsPage};
+
+/// The document around the app, rendered on the server only.
+///
+/// The browser's sign-in settings travel in a `<meta>` tag (attribute-escaped by Leptos), read
+/// once by `auth::browser::page_config`; nothing in it is secret.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let public_config = use_context::<PublicAuthConfig>()
+        .and_then(|config| serde_json::to_string(&config).ok())
+        .unwrap_or_default();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name=PUBLIC_CONFIG_META content=public_config />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/aura-commerce.css" />
+        <Title text="Aura Commerce" />
+        <Router>
+            <SiteHeader />
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/callback") view=CallbackPage />
+                    <Route path=path!("/products") view=ProductsPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

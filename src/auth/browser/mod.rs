@@ -1,0 +1,11 @@
+//! Browser-only half of sign-in (`hydrate` feature): randomness, storage, and the two ends of
+//! the Authorization Code + PKCE flow.
+
+pub mod callback;
+pub mod clock;
+pub mod page_config;
+pub mod random;
+pub mod sign_in;
+pub mod sign_out;
+pub mod token_store;
+pub mod transaction_store;

@@ -1,0 +1,23 @@
+//! The start of sign-in: make a transaction and go to the tenant.
+
+use super::{page_config, random::random_token, transaction_store};
+use crate::auth::return_to::return_to_or_default;
+use crate::auth::sign_in_request::SignInTransaction;
+
+/// Creates a PKCE verifier, `state` and `nonce`, saves them in sessionStorage and sends the
+/// browser to the tenant's `/authorize`.
+pub fn start_sign_in(return_to: Option<&str>) -> Result<(), String> {
+    let config = page_config::public_auth_config()?;
+    let transaction = SignInTransaction {
+        verifier: random_token()?,
+        state: random_token()?,
+        nonce: random_token()?,
+        return_to: return_to_or_default(return_to),
+    };
+    transaction_store::save(&transaction)?;
+    let url = transaction.authorize_url(&config, &page_config::origin());
+    leptos::prelude::window()
+        .location()
+        .assign(&url)
+        .map_err(|_| "could not open the sign-in page".to_owned())
+}

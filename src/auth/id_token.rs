@@ -1,0 +1,167 @@
+//! Reading and checking the ID token the browser receives from the code exchange.
+//!
+//! The ID token comes straight from the tenant's token endpoint over the connection the browser
+//! opened itself, so (OpenID Connect Core §3.1.3.7) its signature need not be checked again here;
+//! its claims must be: it was issued by our tenant, for our SPA, for this sign-in, and is current.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+/// Clock skew tolerated on `exp`, in seconds.
+pub const ID_TOKEN_LEEWAY_SECS: u64 = 60;
+
+/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    pub fn contains(&self, wanted: &str) -> bool {
+        match self {
+            Audience::One(aud) => aud == wanted,
+            Audience::Many(auds) => auds.iter().any(|aud| aud == wanted),
+        }
+    }
+}
+
+/// The shopper's profile as the ID token states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdTokenClaims {
+    pub iss: String,
+    pub aud: Audience,
+    pub sub: String,
+    pub exp: u64,
+    #[serde(default)]
+    pub nonce: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub picture: Option<String>,
+}
+
+/// Why an ID token was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdTokenError {
+    #[error("the ID token is not a well-formed JWT")]
+    Malformed,
+    #[error("the ID token was issued by {0}, not by the configured tenant")]
+    WrongIssuer(String),
+    #[error("the ID token was issued for another application")]
+    WrongAudience,
+    #[error("the ID token does not belong to this sign-in (nonce mismatch)")]
+    NonceMismatch,
+    #[error("the ID token has expired")]
+    Expired,
+}
+
+/// Decodes a JWT's payload without verifying it. Only for tokens received directly from the
+/// tenant (see the module doc); never for tokens that authorise anything.
+pub fn decode_payload<T: for<'de> Deserialize<'de>>(jwt: &str) -> Option<T> {
+    let mut parts = jwt.split('.');
+    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Checks `iss`, `aud`, `nonce` and `exp` of an ID token, at time `now` (seconds since the epoch).
+pub fn check_id_token(
+    jwt: &str,
+    issuer: &str,
+    client_id: &str,
+    nonce: &str,
+    now: u64,
+) -> Result<IdTokenClaims, IdTokenError> {
+    let claims: IdTokenClaims = decode_payload(jwt).ok_or(IdTokenError::Malformed)?;
+    if claims.iss != issuer {
+        return Err(IdTokenError::WrongIssuer(claims.iss));
+    }
+    if !claims.aud.contains(client_id) {
+        return Err(IdTokenError::WrongAudience);
+    }
+    if claims.nonce.as_deref() != Some(nonce) {
+        return Err(IdTokenError::NonceMismatch);
+    }
+    if claims.exp + ID_TOKEN_LEEWAY_SECS < now {
+        return Err(IdTokenError::Expired);
+    }
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ISSUER: &str = "http://127.0.0.1:4000/";
+    const NOW: u64 = 1_800_000_000;
+
+    fn jwt(claims: serde_json::Value) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        format!("{header}.{payload}.c2lnbmF0dXJl")
+    }
+
+    fn good_claims() -> serde_json::Value {
+        json!({"iss": ISSUER, "aud": "aura-spa", "sub": "auth0|shopper", "exp": NOW + 3600,
+               "nonce": "n1", "name": "Sam Shopper", "email": "shopper@aura.test"})
+    }
+
+    fn check(claims: serde_json::Value) -> Result<IdTokenClaims, IdTokenError> {
+        check_id_token(&jwt(claims), ISSUER, "aura-spa", "n1", NOW)
+    }
+
+    #[test]
+    fn a_good_id_token_yields_the_profile() {
+        let claims = check(good_claims()).expect("accepted");
+        assert_eq!(claims.name.as_deref(), Some("Sam Shopper"));
+    }
+
+    #[test]
+    fn audience_may_be_an_array() {
+        let mut claims = good_claims();
+        claims["aud"] = json!(["other", "aura-spa"]);
+        assert!(check(claims).is_ok());
+    }
+
+    #[test]
+    fn each_wrong_claim_is_refused_with_its_reason() {
+        let cases = [
+            ("iss", json!("http://127.0.0.1:4000"), IdTokenError::WrongIssuer("http://127.0.0.1:4000".into())),
+            ("aud", json!("aura-m2m"), IdTokenError::WrongAudience),
+            ("nonce", json!("n2"), IdTokenError::NonceMismatch),
+            ("exp", json!(NOW - ID_TOKEN_LEEWAY_SECS - 1), IdTokenError::Expired),
+            ("exp", json!("9999999999"), IdTokenError::Malformed),
+        ];
+        for (claim, value, expected) in cases {
+            let mut claims = good_claims();
+            claims[claim] = value;
+            assert_eq!(check(claims), Err(expected), "claim {claim}");
+        }
+    }
+
+    #[test]
+    fn a_missing_nonce_is_refused() {
+        let mut claims = good_claims();
+        claims.as_object_mut().unwrap().remove("nonce");
+        assert_eq!(check(claims), Err(IdTokenError::NonceMismatch));
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        for token in ["", "a.b", "a.b.c.d", "a.!!!.c"] {
+            assert_eq!(
+                check_id_token(token, ISSUER, "aura-spa", "n1", NOW),
+                Err(IdTokenError::Malformed)
+            );
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Sign-in and token handling shared by the browser and the server.
+//!
+//! The browser half (`browser`, `hydrate` feature) runs the Authorization Code + PKCE flow with
+//! only the public SPA client ID. The server half (`server`, `ssr` feature) validates every
+//! bearer token itself. The modules here are plain data and pure functions used by both, which is
+//! also why their tests run natively.
+
+pub mod api_error;
+pub mod bearer_client;
+pub mod id_token;
+pub mod pkce;
+pub mod public_config;
+pub mod return_to;
+pub mod sign_in_request;
+pub mod token_response;
+
+#[cfg(feature = "hydrate")]
+pub mod browser;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api_error::ApiError;
+pub use public_config::PublicAuthConfig;

@@ -1,0 +1,33 @@
+//! The part of the configuration that the browser needs: nothing secret lives here.
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the `<meta>` tag through which the server hands [`PublicAuthConfig`] to the browser.
+/// Sending it at run time means one build serves every environment.
+pub const PUBLIC_CONFIG_META: &str = "aura-auth-config";
+
+/// What the browser needs to sign a shopper in: the tenant, the public SPA client and the API.
+///
+/// This is a separate type from the server's settings on purpose: the M2M secret is not a field
+/// here, so it cannot be serialised into a page by accident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAuthConfig {
+    /// The tenant's issuer URL, always ending in `/` (Auth0's form), e.g. `https://t.auth0.com/`.
+    pub issuer: String,
+    /// The Single Page Application's client ID (public).
+    pub client_id: String,
+    /// The API identifier access tokens are requested for.
+    pub audience: String,
+}
+
+impl PublicAuthConfig {
+    /// `{issuer}authorize`, Auth0's authorization endpoint.
+    pub fn authorize_endpoint(&self) -> String {
+        format!("{}authorize", self.issuer)
+    }
+
+    /// `{issuer}oauth/token`, Auth0's token endpoint.
+    pub fn token_endpoint(&self) -> String {
+        format!("{}oauth/token", self.issuer)
+    }
+}

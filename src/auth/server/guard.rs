@@ -1,0 +1,49 @@
+//! Authorisation for server functions and REST routes.
+
+use std::sync::Arc;
+
+use axum::http::{header::WWW_AUTHENTICATE, HeaderMap};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use super::{bearer::bearer_token, AccessClaims, AuthRejection, TokenValidator};
+use crate::auth::ApiError;
+
+/// Validates the request's bearer token and checks it grants `permission`.
+pub async fn authorize(
+    validator: &TokenValidator,
+    headers: &HeaderMap,
+    permission: &str,
+) -> Result<AccessClaims, AuthRejection> {
+    let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
+    let claims = validator.validate(token).await.map_err(AuthRejection::Invalid)?;
+    if !claims.has_permission(permission) {
+        return Err(AuthRejection::InsufficientScope(permission.to_owned()));
+    }
+    Ok(claims)
+}
+
+/// For server functions: the caller's claims if its token is valid and grants `permission`.
+///
+/// On refusal the HTTP response also gets the RFC 6750 status and `WWW-Authenticate` header, so
+/// a server function answers exactly like a REST route would.
+pub async fn require_permission(permission: &str) -> Result<AccessClaims, ApiError> {
+    let headers: HeaderMap = leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "server function called without request headers");
+        ApiError::Internal
+    })?;
+    let validator = use_context::<Arc<TokenValidator>>().ok_or_else(|| {
+        tracing::error!("no TokenValidator in the server-function context");
+        ApiError::Internal
+    })?;
+    match authorize(&validator, &headers, permission).await {
+        Ok(claims) => Ok(claims),
+        Err(rejection) => {
+            if let Some(response) = use_context::<ResponseOptions>() {
+                response.set_status(rejection.status());
+                response.insert_header(WWW_AUTHENTICATE, rejection.www_authenticate());
+            }
+            Err(rejection.into())
+        }
+    }
+}

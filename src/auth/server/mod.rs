@@ -1,0 +1,14 @@
+//! Server-only half of auth (`ssr` feature): every bearer token is validated here, with the
+//! tenant's public keys, before any protected data is served.
+
+pub mod access_claims;
+pub mod bearer;
+pub mod guard;
+pub mod jwks_cache;
+pub mod rejection;
+pub mod token_validator;
+
+pub use access_claims::AccessClaims;
+pub use jwks_cache::JwksCache;
+pub use rejection::AuthRejection;
+pub use token_validator::{TokenError, TokenValidator, ValidatorSettings};

@@ -1,0 +1,94 @@
+//! RFC 6750 rejections: one place that maps an auth failure to status, header and body.
+
+use axum::http::{HeaderValue, StatusCode};
+
+use super::token_validator::TokenError;
+use crate::auth::ApiError;
+
+/// Why a request was not let through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthRejection {
+    /// No bearer token: 401 with a bare challenge.
+    Missing,
+    /// A token that did not validate: 401 `invalid_token`.
+    Invalid(TokenError),
+    /// A valid token without the permission: 403 `insufficient_scope`.
+    InsufficientScope(String),
+}
+
+impl AuthRejection {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AuthRejection::Missing | AuthRejection::Invalid(_) => StatusCode::UNAUTHORIZED,
+            AuthRejection::InsufficientScope(_) => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// The `WWW-Authenticate` value, exactly as DESIGN §5 gives it.
+    pub fn www_authenticate(&self) -> HeaderValue {
+        let value = match self {
+            AuthRejection::Missing => r#"Bearer realm="api""#.to_owned(),
+            AuthRejection::Invalid(error) => format!(
+                r#"Bearer realm="api", error="invalid_token", error_description="{}""#,
+                quoted_string_safe(&error.to_string())
+            ),
+            AuthRejection::InsufficientScope(scope) => format!(
+                r#"Bearer realm="api", error="insufficient_scope", scope="{}""#,
+                quoted_string_safe(scope)
+            ),
+        };
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
+    }
+
+    /// `(error, error_description)` for the JSON body.
+    pub fn error_body(&self) -> (&'static str, String) {
+        match self {
+            AuthRejection::Missing => ("invalid_request", "No bearer token was sent.".to_owned()),
+            AuthRejection::Invalid(error) => ("invalid_token", error.to_string()),
+            AuthRejection::InsufficientScope(scope) => (
+                "insufficient_scope",
+                format!("The token lacks the '{scope}' permission."),
+            ),
+        }
+    }
+}
+
+impl From<AuthRejection> for ApiError {
+    fn from(rejection: AuthRejection) -> Self {
+        match rejection {
+            AuthRejection::Missing => ApiError::Unauthenticated,
+            AuthRejection::Invalid(error) => ApiError::InvalidToken(error.to_string()),
+            AuthRejection::InsufficientScope(scope) => ApiError::InsufficientScope(scope),
+        }
+    }
+}
+
+/// RFC 7235 quoted-string content: printable ASCII without `"` and `\`.
+fn quoted_string_safe(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii() && !c.is_ascii_control() && *c != '"' && *c != '\\')
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenges_follow_rfc_6750() {
+        assert_eq!(AuthRejection::Missing.www_authenticate(), r#"Bearer realm="api""#);
+        assert_eq!(
+            AuthRejection::Invalid(TokenError::Expired).www_authenticate(),
+            r#"Bearer realm="api", error="invalid_token", error_description="the token has expired""#
+        );
+        assert_eq!(
+            AuthRejection::InsufficientScope("write:products".into()).www_authenticate(),
+            r#"Bearer realm="api", error="insufficient_scope", scope="write:products""#
+        );
+        assert_eq!(AuthRejection::Missing.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            AuthRejection::InsufficientScope("x".into()).status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}

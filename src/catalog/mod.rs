@@ -1,0 +1,9 @@
+//! The product catalogue: product types and the server functions that serve them.
+
+pub mod product;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod seed;
+
+pub use product::Product;

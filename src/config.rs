@@ -1,0 +1,228 @@
+//! Configuration, parsed once at start from the environment (and `.env`).
+//!
+//! The browser's part ([`PublicAuthConfig`]) and the server's part are separate types; the M2M
+//! secret is only ever held as a [`SecretString`], which never prints.
+
+use std::net::SocketAddr;
+
+use secrecy::SecretString;
+
+use crate::auth::PublicAuthConfig;
+
+/// Where the local tenant listens when no Auth0 domain is configured.
+pub const DEFAULT_DEV_TENANT_ADDR: &str = "127.0.0.1:4000";
+
+/// Which tenant signs tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TenantSource {
+    /// A real Auth0 tenant (`AUTH0_DOMAIN` is set).
+    Auth0,
+    /// The built-in local tenant on a loopback address (`AUTH0_DOMAIN` is unset).
+    Local { addr: SocketAddr },
+}
+
+/// The Machine-to-Machine application's credentials (server only).
+#[derive(Clone, Debug)]
+pub struct M2mCredentials {
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+/// Everything the server needs, validated.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub public: PublicAuthConfig,
+    pub tenant: TenantSource,
+    pub m2m: Option<M2mCredentials>,
+}
+
+/// A configuration mistake, phrased as what to fix.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Settings {
+    /// Reads the process environment (after loading `.env`, whose values real variables override).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses settings from any variable lookup (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| lookup(name).filter(|value| !value.trim().is_empty()))
+                .map(|value| value.trim().to_owned())
+        };
+        let Some(domain) = var(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"]) else {
+            return Self::local(var(&["DEV_TENANT_ADDR"]));
+        };
+
+        let issuer = match var(&["AUTH0_ISSUER_BASE_URL"]) {
+            Some(url) => normalise_issuer(&url, "AUTH0_ISSUER_BASE_URL")?,
+            None => normalise_issuer(&domain, "AUTH0_DOMAIN")?,
+        };
+        let client_id = var(&["AUTH0_SPA_CLIENT_ID", "NEXT_PUBLIC_AUTH0_CLIENT_ID"]).ok_or_else(|| {
+            ConfigError("AUTH0_SPA_CLIENT_ID is not set: copy the Client ID of your Single Page Application from the Auth0 dashboard.".into())
+        })?;
+        let audience = var(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"]).ok_or_else(|| {
+            ConfigError("AUTH0_AUDIENCE is not set: use your API's identifier from Auth0 → Applications → APIs, e.g. https://api.auracommerce.com.".into())
+        })?;
+        let m2m = match (var(&["AUTH0_CLIENT_ID"]), var(&["AUTH0_CLIENT_SECRET"])) {
+            (Some(client_id), Some(secret)) => Some(M2mCredentials {
+                client_id,
+                client_secret: SecretString::from(secret),
+            }),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret.".into())),
+            (None, Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET is set but AUTH0_CLIENT_ID is not: set the Machine to Machine application's Client ID beside its secret.".into())),
+        };
+        if m2m.as_ref().is_some_and(|m2m| m2m.client_id == client_id) {
+            return Err(ConfigError("AUTH0_CLIENT_ID equals AUTH0_SPA_CLIENT_ID: the Single Page Application and the Machine to Machine application are two different applications with different Client IDs.".into()));
+        }
+        Ok(Settings {
+            public: PublicAuthConfig { issuer, client_id, audience },
+            tenant: TenantSource::Auth0,
+            m2m,
+        })
+    }
+
+    fn local(addr: Option<String>) -> Result<Self, ConfigError> {
+        let addr: SocketAddr = addr
+            .as_deref()
+            .unwrap_or(DEFAULT_DEV_TENANT_ADDR)
+            .parse()
+            .map_err(|_| ConfigError("DEV_TENANT_ADDR must be an address like 127.0.0.1:4000.".into()))?;
+        if !addr.ip().is_loopback() {
+            return Err(ConfigError(format!(
+                "DEV_TENANT_ADDR is {addr}: the local tenant only listens on loopback (127.0.0.1 or [::1])."
+            )));
+        }
+        Ok(Self::for_local_tenant(addr))
+    }
+
+    /// Settings for the built-in tenant at `addr` with its default clients.
+    pub fn for_local_tenant(addr: SocketAddr) -> Self {
+        Settings {
+            public: PublicAuthConfig {
+                issuer: format!("http://{addr}/"),
+                client_id: dev_tenant::DEFAULT_SPA_CLIENT_ID.to_owned(),
+                audience: dev_tenant::DEFAULT_AUDIENCE.to_owned(),
+            },
+            tenant: TenantSource::Local { addr },
+            m2m: Some(M2mCredentials {
+                client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
+                client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+            }),
+        }
+    }
+}
+
+/// Turns `tenant.auth0.com`, `https://tenant.auth0.com` or `https://tenant.auth0.com/` into
+/// Auth0's issuer form, `https://tenant.auth0.com/`.
+fn normalise_issuer(value: &str, variable: &str) -> Result<String, ConfigError> {
+    let with_scheme = if value.starts_with("http://") || value.starts_with("https://") {
+        value.to_owned()
+    } else {
+        format!("https://{value}")
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|_| {
+        ConfigError(format!("{variable} is not a domain or URL: use your tenant's domain, e.g. your-tenant.auth0.com."))
+    })?;
+    if url.path() != "/" || url.query().is_some() {
+        return Err(ConfigError(format!(
+            "{variable} has a path: use only the tenant's domain, e.g. your-tenant.auth0.com."
+        )));
+    }
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback {
+        return Err(ConfigError(format!(
+            "{variable} uses plain http:// for {host}: tokens must come from an https:// issuer (http is only accepted on loopback)."
+        )));
+    }
+    Ok(url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    const REMOTE: [(&str, &str); 3] = [
+        ("AUTH0_DOMAIN", "tenant.eu.auth0.com"),
+        ("AUTH0_SPA_CLIENT_ID", "spa123"),
+        ("AUTH0_AUDIENCE", "https://api.auracommerce.com"),
+    ];
+
+    #[test]
+    fn no_domain_means_the_local_tenant_on_port_4000() {
+        let settings = parse(&[]).unwrap();
+        assert_eq!(settings.public.issuer, "http://127.0.0.1:4000/");
+        assert_eq!(settings.public.client_id, "aura-spa");
+        assert!(matches!(settings.tenant, TenantSource::Local { .. }));
+    }
+
+    #[test]
+    fn the_local_tenant_refuses_a_non_loopback_address() {
+        let error = parse(&[("DEV_TENANT_ADDR", "0.0.0.0:4000")]).unwrap_err();
+        assert!(error.0.contains("DEV_TENANT_ADDR"), "{error}");
+    }
+
+    #[test]
+    fn a_bare_domain_becomes_an_https_issuer_with_a_trailing_slash() {
+        let settings = parse(&REMOTE).unwrap();
+        assert_eq!(settings.public.issuer, "https://tenant.eu.auth0.com/");
+        assert_eq!(settings.tenant, TenantSource::Auth0);
+    }
+
+    #[test]
+    fn the_guides_issuer_base_url_without_slash_is_accepted() {
+        let mut vars = REMOTE.to_vec();
+        vars.push(("AUTH0_ISSUER_BASE_URL", "https://tenant.eu.auth0.com"));
+        assert_eq!(parse(&vars).unwrap().public.issuer, "https://tenant.eu.auth0.com/");
+    }
+
+    #[test]
+    fn next_public_aliases_are_read() {
+        let settings = parse(&[
+            ("NEXT_PUBLIC_AUTH0_DOMAIN", "t.auth0.com"),
+            ("NEXT_PUBLIC_AUTH0_CLIENT_ID", "spa"),
+            ("NEXT_PUBLIC_AUTH0_AUDIENCE", "https://api.example"),
+        ])
+        .unwrap();
+        assert_eq!(settings.public.client_id, "spa");
+        assert_eq!(settings.public.audience, "https://api.example");
+    }
+
+    #[test]
+    fn each_mistake_names_its_variable() {
+        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_AUDIENCE", "https://a")], "AUTH0_SPA_CLIENT_ID"),
+            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_SPA_CLIENT_ID", "s")], "AUTH0_AUDIENCE"),
+            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "spa123"), ("AUTH0_CLIENT_SECRET", "x")]].concat(), "AUTH0_CLIENT_ID equals"),
+            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(), "AUTH0_CLIENT_SECRET"),
+            (vec![("AUTH0_DOMAIN", "http://tenant.example.com"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "plain http://"),
+            (vec![("AUTH0_DOMAIN", "tenant.auth0.com/oauth"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "has a path"),
+        ];
+        for (vars, expected) in cases {
+            let error = parse(&vars).unwrap_err();
+            assert!(error.0.contains(expected), "{vars:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_secret_never_prints() {
+        let settings = parse(&[]).unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET), "{printed}");
+    }
+}

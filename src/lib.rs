@@ -1,0 +1,32 @@
+//! Aura Commerce: a Leptos storefront whose sign-in runs on Auth0.
+//!
+//! # Layout
+//! - [`app`]: the HTML shell, the router and its routes.
+//! - [`auth`]: the shared claim, configuration and error types; `auth::browser` (PKCE, token
+//!   storage, the bearer server-fn client; `hydrate` only) and `auth::server` (JWKS, the token
+//!   validator, the server-function guard; `ssr` only).
+//! - [`catalog`]: products and the server functions that serve them.
+//! - [`pages`], [`components`]: the UI.
+//! - `config`, `startup`: parsing the environment once and wiring the server (`ssr` only).
+//!
+//! Browser-only code is gated by the `hydrate` feature and server-only code by `ssr`, so that
+//! nothing heavy (and nothing secret) is compiled into the WASM bundle.
+
+pub mod app;
+pub mod auth;
+pub mod catalog;
+pub mod components;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod startup;
+
+/// Entry point of the WASM bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::hydrated::use_hydrated;
+
+/// `/login`: starts the Authorization Code + PKCE flow in the browser.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let hydrated = use_hydrated();
+    let (error, set_error) = signal(None::<String>);
+    let sign_in = move |_| {
+        let return_to = query.read_untracked().get("returnTo");
+        #[cfg(feature = "hydrate")]
+        if let Err(message) = crate::auth::browser::sign_in::start_sign_in(return_to.as_deref()) {
+            set_error.set(Some(message));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (return_to, set_error);
+    };
+    view! {
+        <section class="sign-in">
+            <h1>"Sign in"</h1>
+            <p>"You will be sent to our sign-in page and brought back here."</p>
+            <button type="button" class="button" on:click=sign_in disabled=move || !hydrated.get()>
+                "Sign in"
+            </button>
+            {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,170 @@
+//! Builds the server: the router (so tests can serve it on port 0), the local tenant, and the
+//! background work, all from validated [`Settings`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+
+use crate::app::{shell, App};
+use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COOLDOWN};
+use crate::auth::server::token_validator::DEFAULT_LEEWAY;
+use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
+use crate::auth::PublicAuthConfig;
+use crate::config::Settings;
+
+/// How often the signing keys are re-fetched in the background, so a rotation is picked up
+/// before the first token signed with the new key arrives.
+const KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// What every handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub public: PublicAuthConfig,
+    pub validator: Arc<TokenValidator>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// Builds the state for `settings`; the signing keys are fetched by [`spawn_key_refresh`].
+    pub fn new(settings: &Settings, leptos_options: LeptosOptions) -> Self {
+        Self::with_leeway(settings, leptos_options, DEFAULT_LEEWAY)
+    }
+
+    /// [`AppState::new`] with another clock leeway (tests use zero to see expiry promptly).
+    pub fn with_leeway(settings: &Settings, leptos_options: LeptosOptions, leeway: Duration) -> Self {
+        let keys = Arc::new(JwksCache::new(
+            &settings.public.issuer,
+            DEFAULT_REFETCH_COOLDOWN,
+            DEFAULT_FETCH_TIMEOUT,
+        ));
+        let validator_settings = ValidatorSettings {
+            leeway,
+            ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
+        };
+        Self {
+            leptos_options,
+            public: settings.public.clone(),
+            validator: Arc::new(TokenValidator::new(validator_settings, keys)),
+        }
+    }
+}
+
+/// The whole HTTP surface: pages, server functions, health, static files.
+pub fn router(state: AppState) -> Router {
+    let context = {
+        let public = state.public.clone();
+        let validator = state.validator.clone();
+        move || {
+            provide_context(public.clone());
+            provide_context(validator.clone());
+        }
+    };
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .with_state(state)
+}
+
+/// Ready once the tenant's signing keys are loaded: before that, every token would be refused.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.validator.keys().is_empty() {
+        (StatusCode::SERVICE_UNAVAILABLE, "signing keys not loaded yet")
+    } else {
+        (StatusCode::OK, "ready")
+    }
+}
+
+/// Loads the signing keys now (retrying until the tenant answers) and then refreshes them
+/// periodically, for as long as the process runs.
+pub fn spawn_key_refresh(keys: Arc<JwksCache>) {
+    tokio::spawn(async move {
+        let mut retry = Duration::from_millis(200);
+        loop {
+            match keys.refresh().await {
+                Ok(count) => {
+                    tracing::info!(count, "loaded the tenant's signing keys");
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not load the tenant's signing keys yet; retrying");
+                    tokio::time::sleep(retry).await;
+                    retry = (retry * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        let mut interval = tokio::time::interval(KEY_REFRESH_INTERVAL);
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            if let Err(error) = keys.refresh().await {
+                tracing::warn!(%error, "background refresh of the signing keys failed; keeping the ones held");
+            }
+        }
+    });
+}
+
+/// Where the local tenant keeps its signing key, so rebuilds do not sign everyone out.
+pub fn dev_tenant_state_dir() -> PathBuf {
+    PathBuf::from("target/dev-tenant")
+}
+
+/// The local tenant's defaults, for a tenant on `listener`, allowing `app_origin` to sign in.
+pub fn local_tenant_config(listener: &TcpListener, app_origin: &str) -> dev_tenant::TenantConfig {
+    let issuer = format!(
+        "http://{}/",
+        listener.local_addr().expect("a bound listener has an address")
+    );
+    let mut config = dev_tenant::TenantConfig::with_defaults(&issuer);
+    config.allow_app_origin(app_origin);
+    config
+}
+
+/// Starts the local tenant on `listener` in the background.
+pub fn spawn_local_tenant(
+    listener: TcpListener,
+    config: dev_tenant::TenantConfig,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if let Err(error) = dev_tenant::serve(listener, config).await {
+            tracing::error!(%error, "the local tenant stopped");
+        }
+    })
+}
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// `http://{addr}` as the browser sees this app.
+pub fn origin_of(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
