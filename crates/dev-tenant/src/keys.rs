@@ -100,6 +100,15 @@ impl SigningKey {
         }
     }
 
+    /// The public key for verifying tokens this key signed.
+    pub fn decoding_key(&self) -> jsonwebtoken::DecodingKey {
+        let public = self.pair.public_key();
+        jsonwebtoken::DecodingKey::from_rsa_raw_components(
+            public.modulus().big_endian_without_leading_zero(),
+            public.exponent().big_endian_without_leading_zero(),
+        )
+    }
+
     /// Signs `claims` as a compact RS256 JWT with `typ: JWT` and this key's `kid`.
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, TenantError> {
         let header = serde_json::json!({ "alg": "RS256", "typ": "JWT", "kid": self.kid });

@@ -20,6 +20,8 @@
 //! - `discovery`: `/.well-known/openid-configuration` and `/.well-known/jwks.json`.
 //! - `authorize`, `login_page`: `/authorize`, the sign-in form and its `POST /u/login`.
 //! - `token`, `issue`, `refresh`: `/oauth/token`, minting tokens, refresh-token families.
+//! - `userinfo`, `logout`, `verify`: `/userinfo`, `/v2/logout`, `/oidc/logout`, and checking
+//!   the tenant's own tokens.
 //! - `cors`: CORS for the endpoints browsers call.
 //! - `errors`: [`TenantError`] and Auth0-shaped OAuth errors.
 //! - `state`, `clock`, `random`: shared state, an adjustable clock, random identifiers.
@@ -33,10 +35,13 @@ mod errors;
 mod issue;
 mod keys;
 mod login_page;
+mod logout;
 mod random;
 mod refresh;
 mod state;
 mod token;
+mod userinfo;
+mod verify;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -110,10 +115,13 @@ impl Tenant {
             )
             .route("/.well-known/jwks.json", get(discovery::jwks))
             .route("/oauth/token", post(token::token))
+            .route("/userinfo", get(userinfo::userinfo))
             .layer(cors);
         Router::new()
             .route("/authorize", get(authorize::authorize))
             .route("/u/login", post(authorize::sign_in))
+            .route("/v2/logout", get(logout::v2_logout))
+            .route("/oidc/logout", get(logout::oidc_logout))
             .merge(browser_facing)
             .with_state(self.state.clone())
     }

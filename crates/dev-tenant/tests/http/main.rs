@@ -1,0 +1,14 @@
+//! HTTP tests against a tenant served on `127.0.0.1:0`, one module per area. A single test
+//! binary links once, which keeps `cargo test` quick.
+
+mod authorize_errors;
+mod client_credentials;
+mod cors;
+mod discovery;
+mod handle;
+mod logout;
+mod refresh;
+mod sign_in;
+mod support;
+mod token_errors;
+mod userinfo;
