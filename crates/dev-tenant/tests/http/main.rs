@@ -9,6 +9,7 @@ mod handle;
 mod logout;
 mod refresh;
 mod sign_in;
+mod standard_client;
 mod support;
 mod token_errors;
 mod userinfo;
