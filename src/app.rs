@@ -6,8 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
+use crate::auth::session::provide_session;
 use crate::components::site_header::SiteHeader;
-use crate::pages::{callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound, products::ProductsPage};
+use crate::pages::{callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound, products::ProductsPage, profile::ProfilePage};
 
 /// The document around the app, rendered on the server only.
 ///
@@ -39,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/aura-commerce.css" />
         <Title text="Aura Commerce" />
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/callback") view=CallbackPage />
                     <Route path=path!("/products") view=ProductsPage />
+                    <Route path=path!("/profile") view=ProfilePage />
                 </Routes>
             </main>
         </Router>

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use secrecy::SecretString;
 
+use crate::auth::public_config::TokenStorageKind;
 use crate::auth::PublicAuthConfig;
 
 /// Where the local tenant listens when no Auth0 domain is configured.
@@ -17,8 +18,12 @@ pub const DEFAULT_DEV_TENANT_ADDR: &str = "127.0.0.1:4000";
 pub enum TenantSource {
     /// A real Auth0 tenant (`AUTH0_DOMAIN` is set).
     Auth0,
-    /// The built-in local tenant on a loopback address (`AUTH0_DOMAIN` is unset).
-    Local { addr: SocketAddr },
+    /// The built-in local tenant on a loopback address (`AUTH0_DOMAIN` is unset), optionally
+    /// extended by a JSON file (`DEV_TENANT_CONFIG`: more users, clients, shorter lifetimes).
+    Local {
+        addr: SocketAddr,
+        config_file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The Machine-to-Machine application's credentials (server only).
@@ -56,8 +61,19 @@ impl Settings {
                 .find_map(|name| lookup(name).filter(|value| !value.trim().is_empty()))
                 .map(|value| value.trim().to_owned())
         };
+        let token_storage = match var(&["AUTH0_TOKEN_STORAGE"]) {
+            None => TokenStorageKind::default(),
+            Some(value) => TokenStorageKind::parse(&value).ok_or_else(|| {
+                ConfigError(format!("AUTH0_TOKEN_STORAGE is '{value}': use local, session or memory."))
+            })?,
+        };
         let Some(domain) = var(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"]) else {
-            return Self::local(var(&["DEV_TENANT_ADDR"]));
+            let mut settings = Self::local(var(&["DEV_TENANT_ADDR"]))?;
+            if let TenantSource::Local { config_file, .. } = &mut settings.tenant {
+                *config_file = var(&["DEV_TENANT_CONFIG"]).map(Into::into);
+            }
+            settings.public.token_storage = token_storage;
+            return Ok(settings);
         };
 
         let issuer = match var(&["AUTH0_ISSUER_BASE_URL"]) {
@@ -83,7 +99,7 @@ impl Settings {
             return Err(ConfigError("AUTH0_CLIENT_ID equals AUTH0_SPA_CLIENT_ID: the Single Page Application and the Machine to Machine application are two different applications with different Client IDs.".into()));
         }
         Ok(Settings {
-            public: PublicAuthConfig { issuer, client_id, audience },
+            public: PublicAuthConfig { issuer, client_id, audience, token_storage },
             tenant: TenantSource::Auth0,
             m2m,
         })
@@ -110,8 +126,9 @@ impl Settings {
                 issuer: format!("http://{addr}/"),
                 client_id: dev_tenant::DEFAULT_SPA_CLIENT_ID.to_owned(),
                 audience: dev_tenant::DEFAULT_AUDIENCE.to_owned(),
+                token_storage: TokenStorageKind::default(),
             },
-            tenant: TenantSource::Local { addr },
+            tenant: TenantSource::Local { addr, config_file: None },
             m2m: Some(M2mCredentials {
                 client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
@@ -217,6 +234,14 @@ mod tests {
             let error = parse(&vars).unwrap_err();
             assert!(error.0.contains(expected), "{vars:?}: {error}");
         }
+    }
+
+    #[test]
+    fn token_storage_is_configurable_and_checked() {
+        let settings = parse(&[("AUTH0_TOKEN_STORAGE", "session")]).unwrap();
+        assert_eq!(settings.public.token_storage, TokenStorageKind::Session);
+        let error = parse(&[("AUTH0_TOKEN_STORAGE", "cookie")]).unwrap_err();
+        assert!(error.0.contains("AUTH0_TOKEN_STORAGE"), "{error}");
     }
 
     #[test]

@@ -71,6 +71,7 @@ mod tests {
             issuer: "http://127.0.0.1:4000/".into(),
             client_id: "aura-spa".into(),
             audience: "https://api.auracommerce.com".into(),
+            token_storage: Default::default(),
         }
     }
 

@@ -78,7 +78,7 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
         .id_token
         .as_deref()
         .ok_or_else(|| CallbackError::InvalidIdToken("no ID token was returned".into()))?;
-    check_id_token(id_token, &config.issuer, &config.client_id, &transaction.nonce, now)
+    check_id_token(id_token, &config.issuer, &config.client_id, Some(&transaction.nonce), now)
         .map_err(|e| CallbackError::InvalidIdToken(e.to_string()))?;
 
     token_store::save(&tokens, now).map_err(CallbackError::Browser)?;
