@@ -2,6 +2,7 @@
 //! binary links once, which keeps `cargo test` quick.
 
 mod authorize_errors;
+mod binary;
 mod client_credentials;
 mod cors;
 mod discovery;
