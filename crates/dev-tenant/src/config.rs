@@ -599,7 +599,9 @@ mod tests {
     /// Configurations that cannot work are refused at start, with a sentence saying why.
     #[test]
     fn invalid_configurations_are_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut TenantConfig)>)> = vec![
+        /// (words expected in the error, how to break the configuration)
+        type Case = (&'static str, Box<dyn Fn(&mut TenantConfig)>);
+        let cases: Vec<Case> = vec![
             (
                 "not a URL",
                 Box::new(|c| c.issuer = "127.0.0.1:4000/".into()),
