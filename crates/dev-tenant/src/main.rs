@@ -36,7 +36,7 @@ DEFAULTS (development only; everything here is public knowledge):
 
 ENDPOINTS:
     /.well-known/openid-configuration  /.well-known/jwks.json  /authorize  /oauth/token
-    /userinfo  /v2/logout  /oidc/logout
+    /oauth/revoke  /userinfo  /v2/logout  /oidc/logout
 
 LOGS:
     RUST_LOG=dev_tenant=debug for more detail (default: info, on stderr)

@@ -154,6 +154,22 @@ impl RefreshStore {
         Ok(Ok((grant, next)))
     }
 
+    /// Revokes the family of `token` if it belongs to `client_id`. Returns whether a family was
+    /// revoked; unknown tokens are not an error (RFC 7009 §2.2).
+    pub fn revoke(&self, token: &str, client_id: &str) -> Result<bool, TenantError> {
+        let presented = hash(token);
+        let mut families = self.lock();
+        let Some(family) = families.values_mut().find(|f| {
+            f.grant.client_id == client_id
+                && (f.current_hash == presented || f.retired_hashes.contains(&presented))
+        }) else {
+            return Ok(false);
+        };
+        family.revoked = true;
+        self.persist(&families)?;
+        Ok(true)
+    }
+
     fn persist(&self, families: &HashMap<String, Family>) -> Result<(), TenantError> {
         let Some(path) = &self.file else {
             return Ok(());

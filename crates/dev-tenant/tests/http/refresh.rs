@@ -187,3 +187,36 @@ async fn refresh_tokens_survive_a_restart_with_a_state_directory() {
     assert!(!stored.contains(&rotated), "raw tokens must not be stored");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `/oauth/revoke` revokes the family; unknown tokens are answered the same way.
+#[tokio::test]
+async fn revoking_a_refresh_token_ends_its_family() {
+    let tenant = TestTenant::start().await;
+    let first = refresh_token(&signed_in(&tenant).await);
+    let second = refresh_token(&refresh(&tenant, &first).await.json());
+    let revoke = |token: String| {
+        let http = tenant.http.clone();
+        let url = tenant.url("oauth/revoke");
+        async move {
+            crate::support::read(
+                http.post(url)
+                    .json(&json!({ "client_id": DEFAULT_SPA_CLIENT_ID, "token": token }))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let reply = revoke(first).await;
+    assert_eq!((reply.status.as_u16(), reply.body.as_str()), (200, ""));
+    let after = refresh(&tenant, &second).await;
+    assert_oauth_error(
+        &after,
+        403,
+        "invalid_grant",
+        "Unknown or invalid refresh token.",
+    );
+    let unknown = revoke("never-issued".into()).await;
+    assert_eq!(unknown.status, 200);
+}
