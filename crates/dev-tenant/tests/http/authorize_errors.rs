@@ -63,6 +63,12 @@ async fn request_errors_redirect_back_with_error_and_state() {
             "Unsupported response type: only 'code' is supported.",
         ),
         (
+            "web_message response mode",
+            vec![("response_mode", "web_message")],
+            "invalid_request",
+            "Unsupported response_mode 'web_message': only 'query' is supported.",
+        ),
+        (
             "unknown audience",
             vec![("audience", "https://elsewhere.example")],
             "access_denied",

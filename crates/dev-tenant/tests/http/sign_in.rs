@@ -259,3 +259,21 @@ async fn echoed_values_are_html_escaped() {
     let reply = tenant.submit(&form, hostile, "x", "login").await;
     assert!(!reply.body.contains("<script>"));
 }
+
+/// A sign-in form can be used once: posting it again does not mint a second code.
+#[tokio::test]
+async fn a_sign_in_form_cannot_be_submitted_twice() {
+    let tenant = TestTenant::start().await;
+    let form = tenant
+        .open_form(&tenant.authorize_url(&Pkce::new(), &[]))
+        .await;
+    let first = tenant
+        .submit(&form, "admin@aura.test", DEMO_PASSWORD, "login")
+        .await;
+    assert_eq!(first.status, 302);
+    let second = tenant
+        .submit(&form, "admin@aura.test", DEMO_PASSWORD, "login")
+        .await;
+    assert_eq!(second.status, 400);
+    assert!(second.header("location").is_none());
+}
