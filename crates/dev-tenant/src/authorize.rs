@@ -220,6 +220,7 @@ pub(crate) async fn sign_in(
                     );
                 }
                 let subject = user.subject();
+                tracing::info!(email = %user.email, client_id = %request.client_id, "signed in");
                 let session_id = random::token();
                 state.sessions.insert(
                     session_id.clone(),

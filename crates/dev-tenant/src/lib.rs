@@ -51,6 +51,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -123,12 +124,15 @@ impl Tenant {
             .route("/oauth/revoke", post(revoke::revoke))
             .route("/userinfo", get(userinfo::userinfo))
             .layer(cors);
+        // Every body this tenant reads is a few hundred bytes of form or JSON; 64 KiB is plenty
+        // and keeps a runaway client from making it buffer megabytes.
         Router::new()
             .route("/authorize", get(authorize::authorize))
             .route("/u/login", post(authorize::sign_in))
             .route("/v2/logout", get(logout::v2_logout))
             .route("/oidc/logout", get(logout::oidc_logout))
             .merge(browser_facing)
+            .layer(DefaultBodyLimit::max(64 * 1024))
             .with_state(self.state.clone())
     }
 

@@ -51,11 +51,28 @@ fn handle(
     if !client.allows(grant) {
         return Err(OAuthError::grant_not_allowed(grant.as_str()));
     }
-    match grant {
+    let issued = match grant {
         GrantType::AuthorizationCode => authorization_code(state, client, &params),
         GrantType::RefreshToken => refresh_token(state, client, &params),
         GrantType::ClientCredentials => client_credentials(state, client, &params),
+    };
+    // Outcomes only: never a token, code or secret.
+    match &issued {
+        Ok(tokens) => tracing::info!(
+            grant = grant.as_str(),
+            client_id = %client.client_id,
+            scope = %tokens.scope,
+            "token issued"
+        ),
+        Err(e) => tracing::info!(
+            grant = grant.as_str(),
+            client_id = %client.client_id,
+            error = e.error,
+            description = %e.description,
+            "token request refused"
+        ),
     }
+    issued
 }
 
 /// Whether `verifier` is a well-formed PKCE verifier whose S256 hash is `challenge`.

@@ -8,6 +8,7 @@ mod cors;
 mod discovery;
 mod handle;
 mod logout;
+mod oneshot;
 mod refresh;
 mod sign_in;
 mod standard_client;
