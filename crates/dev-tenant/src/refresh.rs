@@ -69,7 +69,7 @@ impl RefreshStore {
         let families = match &file {
             Some(path) => match std::fs::read(path) {
                 Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                    TenantError::Config(format!("refresh token file {}: {e}", path.display()))
+                    TenantError::State(format!("refresh token file {}: {e}", path.display()))
                 })?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
                 Err(source) => {
@@ -175,7 +175,7 @@ impl RefreshStore {
             return Ok(());
         };
         let bytes = serde_json::to_vec(families)
-            .map_err(|e| TenantError::Config(format!("serialising refresh tokens: {e}")))?;
+            .map_err(|e| TenantError::State(format!("serialising refresh tokens: {e}")))?;
         write_atomically(path, &bytes)
     }
 }

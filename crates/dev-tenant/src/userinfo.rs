@@ -2,7 +2,7 @@
 //! `{issuer}userinfo` in its audience (i.e. one issued with `openid`).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -21,7 +21,13 @@ pub(crate) async fn userinfo(State(state): State<SharedState>, headers: HeaderMa
         .map(str::trim)
         .filter(|t| !t.is_empty())
     else {
-        return OAuthError::invalid_token("A bearer access token is required.").into_response();
+        // RFC 6750 §3.1: a request with no credentials gets a bare challenge, no error code.
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"dev-tenant\"")],
+            "Unauthorized",
+        )
+            .into_response();
     };
     let audience = state.config.endpoint("userinfo");
     let claims = match verify(&state, token, Some(&audience), true) {

@@ -125,6 +125,27 @@ async fn an_idle_refresh_token_expires() {
     );
 }
 
+/// A family ends at its absolute lifetime, however often it is used.
+#[tokio::test]
+async fn a_refresh_family_ends_at_its_absolute_lifetime() {
+    let tenant = TestTenant::start_with(|config| {
+        config.lifetimes.refresh_token_idle_secs = 100;
+        config.lifetimes.refresh_token_absolute_secs = 150;
+    })
+    .await;
+    let mut token = refresh_token(&signed_in(&tenant).await);
+    tenant.handle.advance_clock(80);
+    token = refresh_token(&refresh(&tenant, &token).await.json());
+    tenant.handle.advance_clock(70);
+    let reply = refresh(&tenant, &token).await;
+    assert_oauth_error(
+        &reply,
+        403,
+        "invalid_grant",
+        "Unknown or invalid refresh token.",
+    );
+}
+
 /// A narrower scope may be asked on refresh; a wider one is refused.
 #[tokio::test]
 async fn refresh_can_narrow_but_not_widen_the_scope() {

@@ -74,8 +74,13 @@ async fn userinfo_refuses_tokens_it_should_not_accept() {
         }
         async move { read(request.send().await.unwrap()).await }
     };
+    let bare = ask(None).await;
+    assert_eq!(bare.status, 401);
+    assert_eq!(
+        bare.header("www-authenticate"),
+        Some("Bearer realm=\"dev-tenant\"")
+    );
     for (case, token) in [
-        ("no token", None),
         ("forged signature", Some(forged)),
         ("M2M token (no userinfo audience)", Some(m2m)),
     ] {
