@@ -92,9 +92,21 @@ impl RefreshStore {
     }
 
     /// Starts a family and returns its first token.
-    pub fn issue(&self, grant: Grant, now: u64) -> Result<String, TenantError> {
+    pub fn issue(
+        &self,
+        grant: Grant,
+        now: u64,
+        lifetimes: &Lifetimes,
+    ) -> Result<String, TenantError> {
         let token = random::token();
         let mut families = self.lock();
+        // Families past either lifetime can never be used again; dropping them here keeps the
+        // store (and its file) from growing forever. Their tokens then read as unknown, which
+        // gets the same answer.
+        families.retain(|_, f| {
+            f.last_used + lifetimes.refresh_token_idle_secs > now
+                && f.created_at + lifetimes.refresh_token_absolute_secs > now
+        });
         families.insert(
             random::token(),
             Family {

@@ -241,3 +241,26 @@ async fn revoking_a_refresh_token_ends_its_family() {
     let unknown = revoke("never-issued".into()).await;
     assert_eq!(unknown.status, 200);
 }
+
+/// Expired families are dropped from the state file when new ones are made.
+#[tokio::test]
+async fn expired_families_are_pruned_from_the_state_file() {
+    let dir = crate::support::temp_dir("refresh-prune");
+    let tenant = TestTenant::start_with(|config| {
+        config.state_dir = Some(dir.clone());
+        config.lifetimes.refresh_token_idle_secs = 100;
+    })
+    .await;
+    let families = || {
+        let text = std::fs::read_to_string(dir.join("refresh-tokens.json")).unwrap();
+        serde_json::from_str::<serde_json::Map<String, Value>>(&text)
+            .unwrap()
+            .len()
+    };
+    signed_in(&tenant).await;
+    assert_eq!(families(), 1);
+    tenant.handle.advance_clock(100);
+    signed_in(&tenant).await;
+    assert_eq!(families(), 1, "the idle family was dropped");
+    let _ = std::fs::remove_dir_all(&dir);
+}
