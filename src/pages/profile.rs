@@ -56,11 +56,19 @@ fn ProfileDetails() -> impl IntoView {
         });
     };
 
+    // Only the countdown depends on the clock, so the rest (and the button) is not rebuilt
+    // every second.
+    let expires_in = move || match session.0.get() {
+        SessionState::SignedIn(user) => {
+            let remaining = user.expires_at.saturating_sub(now.get());
+            format!("{} min {:02} s", remaining / 60, remaining % 60)
+        }
+        _ => String::new(),
+    };
     move || {
         let SessionState::SignedIn(user) = session.0.get() else {
             return ().into_any();
         };
-        let remaining = user.expires_at.saturating_sub(now.get());
         let claims = claims.get();
         view! {
             <div class="profile-card">
@@ -72,7 +80,7 @@ fn ProfileDetails() -> impl IntoView {
                     <dt>"Permissions"</dt><dd data-field="permissions">{user.permissions.join(" ")}</dd>
                     <dt>"Audience"</dt><dd data-field="aud">{claims.as_ref().map(|c| c.audiences().join(" ")).unwrap_or_default()}</dd>
                     <dt>"Scope"</dt><dd data-field="scope">{claims.as_ref().and_then(|c| c.scope.clone()).unwrap_or_default()}</dd>
-                    <dt>"Access token expires in"</dt><dd data-field="expires-in">{format!("{} min {:02} s", remaining / 60, remaining % 60)}</dd>
+                    <dt>"Access token expires in"</dt><dd data-field="expires-in">{expires_in}</dd>
                 </dl>
                 <button type="button" class="button" on:click=refresh_now>"Refresh now"</button>
                 {move || refresh_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
