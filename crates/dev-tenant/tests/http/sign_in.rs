@@ -21,7 +21,7 @@ async fn authorize_shows_the_sign_in_form_with_the_demo_users() {
     assert!(html.contains(r#"<label for="username">Email address</label><input id="username" name="username" type="email""#));
     assert!(html.contains(r#"<label for="password">Password</label><input id="password" name="password" type="password""#));
     assert!(html.contains(r#"<button type="submit" name="action" value="login">Continue</button>"#));
-    assert!(html.contains(r#"<button type="submit" name="action" value="cancel""#));
+    assert!(html.contains(r#"<button type="submit" name="action" value="cancel">Cancel</button>"#));
     assert!(html.contains("admin@aura.test") && html.contains("shopper@aura.test"));
     let form = SignInForm::parse(html);
     assert_eq!(form.action, tenant.url("u/login"));
