@@ -8,7 +8,10 @@ use leptos_router::path;
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
 use crate::auth::session::provide_session;
 use crate::components::site_header::SiteHeader;
-use crate::pages::{callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound, products::ProductsPage, profile::ProfilePage};
+use crate::pages::{
+    callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    products::ProductsPage, profile::ProfilePage,
+};
 
 /// The document around the app, rendered on the server only.
 ///

@@ -64,7 +64,9 @@ impl Settings {
         let token_storage = match var(&["AUTH0_TOKEN_STORAGE"]) {
             None => TokenStorageKind::default(),
             Some(value) => TokenStorageKind::parse(&value).ok_or_else(|| {
-                ConfigError(format!("AUTH0_TOKEN_STORAGE is '{value}': use local, session or memory."))
+                ConfigError(format!(
+                    "AUTH0_TOKEN_STORAGE is '{value}': use local, session or memory."
+                ))
             })?,
         };
         let Some(domain) = var(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"]) else {
@@ -99,7 +101,12 @@ impl Settings {
             return Err(ConfigError("AUTH0_CLIENT_ID equals AUTH0_SPA_CLIENT_ID: the Single Page Application and the Machine to Machine application are two different applications with different Client IDs.".into()));
         }
         Ok(Settings {
-            public: PublicAuthConfig { issuer, client_id, audience, token_storage },
+            public: PublicAuthConfig {
+                issuer,
+                client_id,
+                audience,
+                token_storage,
+            },
             tenant: TenantSource::Auth0,
             m2m,
         })
@@ -110,7 +117,9 @@ impl Settings {
             .as_deref()
             .unwrap_or(DEFAULT_DEV_TENANT_ADDR)
             .parse()
-            .map_err(|_| ConfigError("DEV_TENANT_ADDR must be an address like 127.0.0.1:4000.".into()))?;
+            .map_err(|_| {
+                ConfigError("DEV_TENANT_ADDR must be an address like 127.0.0.1:4000.".into())
+            })?;
         if !addr.ip().is_loopback() {
             return Err(ConfigError(format!(
                 "DEV_TENANT_ADDR is {addr}: the local tenant only listens on loopback (127.0.0.1 or [::1])."
@@ -128,7 +137,10 @@ impl Settings {
                 audience: dev_tenant::DEFAULT_AUDIENCE.to_owned(),
                 token_storage: TokenStorageKind::default(),
             },
-            tenant: TenantSource::Local { addr, config_file: None },
+            tenant: TenantSource::Local {
+                addr,
+                config_file: None,
+            },
             m2m: Some(M2mCredentials {
                 client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
@@ -154,7 +166,10 @@ fn normalise_issuer(value: &str, variable: &str) -> Result<String, ConfigError> 
         )));
     }
     let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     if url.scheme() == "http" && !loopback {
         return Err(ConfigError(format!(
             "{variable} uses plain http:// for {host}: tokens must come from an https:// issuer (http is only accepted on loopback)."
@@ -169,8 +184,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn parse(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -205,7 +222,10 @@ mod tests {
     fn the_guides_issuer_base_url_without_slash_is_accepted() {
         let mut vars = REMOTE.to_vec();
         vars.push(("AUTH0_ISSUER_BASE_URL", "https://tenant.eu.auth0.com"));
-        assert_eq!(parse(&vars).unwrap().public.issuer, "https://tenant.eu.auth0.com/");
+        assert_eq!(
+            parse(&vars).unwrap().public.issuer,
+            "https://tenant.eu.auth0.com/"
+        );
     }
 
     #[test]
@@ -223,12 +243,48 @@ mod tests {
     #[test]
     fn each_mistake_names_its_variable() {
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_AUDIENCE", "https://a")], "AUTH0_SPA_CLIENT_ID"),
-            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_SPA_CLIENT_ID", "s")], "AUTH0_AUDIENCE"),
-            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "spa123"), ("AUTH0_CLIENT_SECRET", "x")]].concat(), "AUTH0_CLIENT_ID equals"),
-            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(), "AUTH0_CLIENT_SECRET"),
-            (vec![("AUTH0_DOMAIN", "http://tenant.example.com"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "plain http://"),
-            (vec![("AUTH0_DOMAIN", "tenant.auth0.com/oauth"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "has a path"),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "t.auth0.com"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "AUTH0_SPA_CLIENT_ID",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "t.auth0.com"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                ],
+                "AUTH0_AUDIENCE",
+            ),
+            (
+                [
+                    &REMOTE[..],
+                    &[("AUTH0_CLIENT_ID", "spa123"), ("AUTH0_CLIENT_SECRET", "x")],
+                ]
+                .concat(),
+                "AUTH0_CLIENT_ID equals",
+            ),
+            (
+                [&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(),
+                "AUTH0_CLIENT_SECRET",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "http://tenant.example.com"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "plain http://",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "tenant.auth0.com/oauth"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "has a path",
+            ),
         ];
         for (vars, expected) in cases {
             let error = parse(&vars).unwrap_err();
@@ -248,6 +304,9 @@ mod tests {
     fn the_secret_never_prints() {
         let settings = parse(&[]).unwrap();
         let printed = format!("{settings:?}");
-        assert!(!printed.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET), "{printed}");
+        assert!(
+            !printed.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+            "{printed}"
+        );
     }
 }

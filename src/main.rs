@@ -46,7 +46,10 @@ async fn main() -> ExitCode {
         config.state_dir = Some(startup::dev_tenant_state_dir());
         if let Some(path) = config_file {
             if let Err(error) = config.extend_from_file(path) {
-                eprintln!("aura-commerce cannot read DEV_TENANT_CONFIG ({}): {error}", path.display());
+                eprintln!(
+                    "aura-commerce cannot read DEV_TENANT_CONFIG ({}): {error}",
+                    path.display()
+                );
                 return ExitCode::FAILURE;
             }
         }

@@ -47,7 +47,11 @@ impl AppState {
     }
 
     /// [`AppState::new`] with another clock leeway (tests use zero to see expiry promptly).
-    pub fn with_leeway(settings: &Settings, leptos_options: LeptosOptions, leeway: Duration) -> Self {
+    pub fn with_leeway(
+        settings: &Settings,
+        leptos_options: LeptosOptions,
+        leeway: Duration,
+    ) -> Self {
         let keys = Arc::new(JwksCache::new(
             &settings.public.issuer,
             DEFAULT_REFETCH_COOLDOWN,
@@ -83,14 +87,19 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .with_state(state)
 }
 
 /// Ready once the tenant's signing keys are loaded: before that, every token would be refused.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if state.validator.keys().is_empty() {
-        (StatusCode::SERVICE_UNAVAILABLE, "signing keys not loaded yet")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "signing keys not loaded yet",
+        )
     } else {
         (StatusCode::OK, "ready")
     }
@@ -134,7 +143,9 @@ pub fn dev_tenant_state_dir() -> PathBuf {
 pub fn local_tenant_config(listener: &TcpListener, app_origin: &str) -> dev_tenant::TenantConfig {
     let issuer = format!(
         "http://{}/",
-        listener.local_addr().expect("a bound listener has an address")
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
     );
     let mut config = dev_tenant::TenantConfig::with_defaults(&issuer);
     config.allow_app_origin(app_origin);

@@ -138,10 +138,18 @@ mod tests {
     #[test]
     fn each_wrong_claim_is_refused_with_its_reason() {
         let cases = [
-            ("iss", json!("http://127.0.0.1:4000"), IdTokenError::WrongIssuer("http://127.0.0.1:4000".into())),
+            (
+                "iss",
+                json!("http://127.0.0.1:4000"),
+                IdTokenError::WrongIssuer("http://127.0.0.1:4000".into()),
+            ),
             ("aud", json!("aura-m2m"), IdTokenError::WrongAudience),
             ("nonce", json!("n2"), IdTokenError::NonceMismatch),
-            ("exp", json!(NOW - ID_TOKEN_LEEWAY_SECS - 1), IdTokenError::Expired),
+            (
+                "exp",
+                json!(NOW - ID_TOKEN_LEEWAY_SECS - 1),
+                IdTokenError::Expired,
+            ),
             ("exp", json!("9999999999"), IdTokenError::Malformed),
         ];
         for (claim, value, expected) in cases {

@@ -8,6 +8,7 @@
 pub mod access_token_view;
 pub mod api_error;
 pub mod bearer_client;
+pub mod callback_check;
 pub mod id_token;
 pub mod pkce;
 pub mod protected_call;

@@ -51,12 +51,19 @@ pub fn RequireSession(
                     .append_pair("returnTo", &here)
                     .append_pair("reason", end_reason::SIGN_IN_REQUIRED)
                     .finish();
-                navigate(&format!("/login?{query}"), NavigateOptions { replace: true, ..Default::default() });
+                navigate(
+                    &format!("/login?{query}"),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
             }
         });
     }
 
-    move || match access.get() {
+    move || {
+        match access.get() {
         Access::Allowed => children().into_any(),
         Access::Forbidden => view! {
             <div class="notice" role="alert">
@@ -67,5 +74,6 @@ pub fn RequireSession(
         }
         .into_any(),
         Access::Pending | Access::SignedOut => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
+    }
     }
 }

@@ -29,7 +29,13 @@ pub fn CallbackPage() -> impl IntoView {
                     // `replace` also drops `code` and `state` from the history.
                     Ok(return_to) => {
                         session.0.set(load_state());
-                        navigate(&return_to, NavigateOptions { replace: true, ..Default::default() })
+                        navigate(
+                            &return_to,
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        )
                     }
                     Err(e) => set_error.set(Some(e.to_string())),
                 }

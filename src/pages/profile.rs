@@ -28,7 +28,11 @@ fn ProfileDetails() -> impl IntoView {
         use crate::auth::access_token_view::AccessTokenView;
         use crate::auth::browser::{clock::now_secs, token_store};
         set_now.set(now_secs());
-        let tick = set_interval_with_handle(move || set_now.set(now_secs()), std::time::Duration::from_secs(1)).ok();
+        let tick = set_interval_with_handle(
+            move || set_now.set(now_secs()),
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
         on_cleanup(move || {
             if let Some(tick) = tick {
                 tick.clear();
@@ -37,7 +41,11 @@ fn ProfileDetails() -> impl IntoView {
         // Re-read the access token whenever the session changes (a refresh replaces it).
         Effect::new(move |_| {
             session.0.track();
-            set_claims.set(token_store::access_token().as_deref().and_then(AccessTokenView::read));
+            set_claims.set(
+                token_store::access_token()
+                    .as_deref()
+                    .and_then(AccessTokenView::read),
+            );
         });
     }
     #[cfg(not(feature = "hydrate"))]

@@ -31,7 +31,10 @@ pub struct TestOptions {
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { access_token_secs: 3600, leeway: Duration::from_secs(5) }
+        Self {
+            access_token_secs: 3600,
+            leeway: Duration::from_secs(5),
+        }
     }
 }
 
@@ -53,14 +56,22 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
         .build();
     let state = AppState::with_leeway(&settings, leptos_options, options.leeway);
     startup::spawn_key_refresh(state.validator.keys().clone());
-    tokio::spawn(startup::serve(app_listener, startup::router(state), std::future::pending()));
+    tokio::spawn(startup::serve(
+        app_listener,
+        startup::router(state),
+        std::future::pending(),
+    ));
 
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
         .unwrap();
-    let app = TestApp { origin, settings, browser };
+    let app = TestApp {
+        origin,
+        settings,
+        browser,
+    };
     app.wait_until_ready().await;
     app
 }
@@ -112,18 +123,38 @@ impl TestApp {
         let html = page.text().await.unwrap();
         let form = HtmlForm::parse(&html);
 
-        let action = url::Url::parse(&authorize).unwrap().join(&form.action).unwrap();
+        let action = url::Url::parse(&authorize)
+            .unwrap()
+            .join(&form.action)
+            .unwrap();
         let mut fields = form.hidden;
         fields.push(("username".into(), email.into()));
         fields.push(("password".into(), password.into()));
         fields.push(("action".into(), "login".into()));
-        let submitted = self.browser.post(action).form(&fields).send().await.unwrap();
-        assert_eq!(submitted.status(), 302, "a correct password redirects back to the app");
+        let submitted = self
+            .browser
+            .post(action)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            submitted.status(),
+            302,
+            "a correct password redirects back to the app"
+        );
         let location = submitted.headers()["location"].to_str().unwrap().to_owned();
         let callback = url::Url::parse(&location).unwrap();
-        assert_eq!(format!("{}{}", self.origin, "/callback"), callback.as_str().split('?').next().unwrap());
+        assert_eq!(
+            format!("{}{}", self.origin, "/callback"),
+            callback.as_str().split('?').next().unwrap()
+        );
         let query: std::collections::HashMap<_, _> = callback.query_pairs().into_owned().collect();
-        assert_eq!(query.get("state"), Some(&transaction.state), "state comes back unchanged");
+        assert_eq!(
+            query.get("state"),
+            Some(&transaction.state),
+            "state comes back unchanged"
+        );
         let code = query.get("code").expect("a code");
 
         let exchange = self
@@ -134,7 +165,11 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(exchange.status(), 200, "the code exchange without a secret succeeds");
+        assert_eq!(
+            exchange.status(),
+            200,
+            "the code exchange without a secret succeeds"
+        );
         exchange.json().await.unwrap()
     }
 }
@@ -153,7 +188,12 @@ impl HtmlForm {
             .match_indices("<input")
             .map(|(at, _)| tag_at(html, at))
             .filter(|tag| attribute(tag, "type").as_deref() == Some("hidden"))
-            .map(|tag| (attribute(tag, "name").unwrap(), attribute(tag, "value").unwrap_or_default()))
+            .map(|tag| {
+                (
+                    attribute(tag, "name").unwrap(),
+                    attribute(tag, "value").unwrap_or_default(),
+                )
+            })
             .collect();
         Self { action, hidden }
     }

@@ -35,7 +35,10 @@ fn web_locks() -> Option<(JsValue, Function)> {
     if locks.is_undefined() || locks.is_null() {
         return None;
     }
-    let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+    let request = Reflect::get(&locks, &"request".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     Some((locks, request))
 }
 

@@ -95,8 +95,14 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
         .await
         .map_err(|e| RefreshError::Rejected(format!("unreadable token response: {e}")))?;
     if let Some(id_token) = &tokens.id_token {
-        check_id_token(id_token, &config.issuer, &config.client_id, None, now_secs())
-            .map_err(|e| RefreshError::Rejected(e.to_string()))?;
+        check_id_token(
+            id_token,
+            &config.issuer,
+            &config.client_id,
+            None,
+            now_secs(),
+        )
+        .map_err(|e| RefreshError::Rejected(e.to_string()))?;
     }
     Ok(tokens)
 }

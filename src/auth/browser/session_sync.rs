@@ -14,10 +14,14 @@ use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
 
 /// The session as storage has it now.
 pub fn load_state() -> SessionState {
-    let Some(access) = token_store::access_token().as_deref().and_then(AccessTokenView::read) else {
+    let Some(access) = token_store::access_token()
+        .as_deref()
+        .and_then(AccessTokenView::read)
+    else {
         return SessionState::SignedOut;
     };
-    let profile: Option<IdTokenClaims> = token_store::id_token().as_deref().and_then(decode_payload);
+    let profile: Option<IdTokenClaims> =
+        token_store::id_token().as_deref().and_then(decode_payload);
     let name = profile
         .as_ref()
         .and_then(|p| p.name.clone().or_else(|| p.email.clone()))

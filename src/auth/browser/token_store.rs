@@ -107,7 +107,10 @@ pub fn save(response: &TokenResponse, now: u64) -> Result<(), String> {
     }
     let expires_at = now + response.expires_in;
     set(EXPIRES_AT_KEY, &expires_at.to_string())?;
-    set(REFRESH_AT_KEY, &(expires_at - refresh_ahead(response.expires_in)).to_string())?;
+    set(
+        REFRESH_AT_KEY,
+        &(expires_at - refresh_ahead(response.expires_in)).to_string(),
+    )?;
     set(ACCESS_TOKEN_KEY, &response.access_token)
 }
 

@@ -16,7 +16,10 @@ pub async fn authorize(
     permission: &str,
 ) -> Result<AccessClaims, AuthRejection> {
     let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
-    let claims = validator.validate(token).await.map_err(AuthRejection::Invalid)?;
+    let claims = validator
+        .validate(token)
+        .await
+        .map_err(AuthRejection::Invalid)?;
     if !claims.has_permission(permission) {
         return Err(AuthRejection::InsufficientScope(permission.to_owned()));
     }

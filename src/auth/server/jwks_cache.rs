@@ -139,7 +139,10 @@ impl JwksCache {
     }
 
     async fn get_json<T: for<'de> Deserialize<'de>>(&self, url: &str) -> Result<T, JwksError> {
-        let unreachable = |reason: String| JwksError::Unreachable { url: url.to_owned(), reason };
+        let unreachable = |reason: String| JwksError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        };
         let response = self
             .http
             .get(url)

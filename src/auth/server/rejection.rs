@@ -37,7 +37,8 @@ impl AuthRejection {
                 quoted_string_safe(scope)
             ),
         };
-        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
+        HeaderValue::from_str(&value)
+            .unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
     }
 
     /// `(error, error_description)` for the JSON body.
@@ -76,7 +77,10 @@ mod tests {
 
     #[test]
     fn challenges_follow_rfc_6750() {
-        assert_eq!(AuthRejection::Missing.www_authenticate(), r#"Bearer realm="api""#);
+        assert_eq!(
+            AuthRejection::Missing.www_authenticate(),
+            r#"Bearer realm="api""#
+        );
         assert_eq!(
             AuthRejection::Invalid(TokenError::Expired).www_authenticate(),
             r#"Bearer realm="api", error="invalid_token", error_description="the token has expired""#

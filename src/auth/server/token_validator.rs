@@ -103,7 +103,10 @@ impl TokenValidator {
         }
         let header = decode_header(token)?;
         // The algorithm must be on our list before anything else is looked at.
-        let alg: Algorithm = header.alg.parse().map_err(|_| TokenError::AlgorithmNotAllowed)?;
+        let alg: Algorithm = header
+            .alg
+            .parse()
+            .map_err(|_| TokenError::AlgorithmNotAllowed)?;
         if !self.settings.algorithms.contains(&alg) {
             return Err(TokenError::AlgorithmNotAllowed);
         }
@@ -119,8 +122,7 @@ impl TokenValidator {
         let mut validation = Validation::new(alg);
         validation.set_issuer(&[&self.settings.issuer]);
         validation.set_audience(&[&self.settings.audience]);
-        validation.required_spec_claims =
-            HashSet::from(["exp", "iss", "aud"].map(str::to_owned));
+        validation.required_spec_claims = HashSet::from(["exp", "iss", "aud"].map(str::to_owned));
         validation.leeway = self.settings.leeway.as_secs();
         validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<AccessClaims>(token, &key.key, &validation)
@@ -131,12 +133,17 @@ impl TokenValidator {
 
 fn decode_header(token: &str) -> Result<TokenHeader, TokenError> {
     let mut segments = token.split('.');
-    let (Some(header), Some(_), Some(_), None) =
-        (segments.next(), segments.next(), segments.next(), segments.next())
-    else {
+    let (Some(header), Some(_), Some(_), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
         return Err(TokenError::Malformed);
     };
-    let bytes = URL_SAFE_NO_PAD.decode(header).map_err(|_| TokenError::Malformed)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(header)
+        .map_err(|_| TokenError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)
 }
 
