@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::{shell, App};
 use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COOLDOWN};
@@ -21,6 +22,10 @@ use crate::auth::server::token_validator::DEFAULT_LEEWAY;
 use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
 use crate::config::Settings;
+use crate::security_headers::add_security_headers;
+
+/// Largest request body accepted (server-function arguments and REST bodies are small).
+const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// How often the signing keys are re-fetched in the background, so a rotation is picked up
 /// before the first token signed with the new key arrives.
@@ -90,6 +95,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        // 413 before any handler reads a body that is too large (by its Content-Length or as
+        // it streams), for pages, server functions and the REST API alike.
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(add_security_headers))
         .with_state(state)
 }
 
