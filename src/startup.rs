@@ -14,6 +14,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::{shell, App};
@@ -100,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(add_security_headers))
+        // The WASM bundle shrinks to about a third gzipped; pages and JSON compress too.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 
