@@ -13,7 +13,7 @@ export default defineConfig({
   use: { ...base.use, baseURL: `http://127.0.0.1:${appPort}`, trace: 'off' },
   webServer: {
     ...base.webServer,
-    command: 'target/release/aura-commerce',
+    command: process.env.BENCH_SERVER_BIN ?? 'target/release/aura-commerce',
     url: `http://127.0.0.1:${appPort}/readyz`,
     env: {
       ...(base.webServer as { env: Record<string, string> }).env,
