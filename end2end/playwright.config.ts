@@ -6,6 +6,7 @@ const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const tenantPort = Number(process.env.E2E_TENANT_PORT ?? 4100);
 export const appOrigin = `http://127.0.0.1:${appPort}`;
 export const tenantOrigin = `http://127.0.0.1:${tenantPort}`;
+const databaseFile = `target/e2e-catalog-${appPort}.sqlite`;
 
 export default defineConfig({
   testDir: './tests',
@@ -35,8 +36,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Built by `cargo leptos build` in scripts/test before Playwright starts.
-    command: 'target/debug/aura-commerce',
+    // Built by `cargo leptos build` in scripts/test before Playwright starts. Each run starts
+    // from a freshly seeded catalogue, so edits made by one run never leak into the next.
+    command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && exec target/debug/aura-commerce`,
     cwd: '..',
     url: `${appOrigin}/readyz`,
     timeout: 60_000,
@@ -55,6 +57,7 @@ export default defineConfig({
       LEPTOS_SITE_PKG_DIR: 'pkg',
       LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
       LEPTOS_RELOAD_PORT: String(appPort + 1),
+      DATABASE_URL: `sqlite://${databaseFile}`,
       RUST_LOG: 'info',
     },
   },

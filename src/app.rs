@@ -9,8 +9,9 @@ use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
 use crate::auth::session::provide_session;
 use crate::components::site_header::SiteHeader;
 use crate::pages::{
-    callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound,
-    products::ProductsPage, profile::ProfilePage,
+    admin_products::AdminProductsPage, callback::CallbackPage, home::HomePage, login::LoginPage,
+    not_found::NotFound, product_detail::ProductDetailPage, products::ProductsPage,
+    profile::ProfilePage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -85,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/callback") view=CallbackPage />
                     <Route path=path!("/products") view=ProductsPage />
+                    <Route path=path!("/products/:id") view=ProductDetailPage />
+                    <Route path=path!("/admin/products") view=AdminProductsPage />
                     <Route path=path!("/profile") view=ProfilePage />
                 </Routes>
             </main>

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aura_commerce::catalog::store::{database_url_from_env, ProductStore};
 use aura_commerce::config::{Settings, TenantSource};
 use aura_commerce::startup::{self, AppState};
 use leptos::config::get_configuration;
@@ -57,7 +58,15 @@ async fn main() -> ExitCode {
         tracing::info!("local tenant at http://{addr}/ (demo users: admin@aura.test, shopper@aura.test; password aura-demo)");
     }
 
-    let state = AppState::new(&settings, leptos_options);
+    let database_url = database_url_from_env();
+    let catalog = match ProductStore::open(&database_url).await {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            eprintln!("aura-commerce cannot open the catalogue database ({database_url}): {error}. Set DATABASE_URL to a writable sqlite:// path.");
+            return ExitCode::FAILURE;
+        }
+    };
+    let state = AppState::new(&settings, leptos_options, catalog);
     startup::spawn_key_refresh(state.validator.keys().clone());
     let listener = match TcpListener::bind(site_addr).await {
         Ok(listener) => listener,

@@ -22,6 +22,7 @@ use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COO
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
 use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
+use crate::catalog::store::ProductStore;
 use crate::config::Settings;
 use crate::security_headers::add_security_headers;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub public: PublicAuthConfig,
     pub validator: Arc<TokenValidator>,
+    /// The catalogue's database (one pool, shared by server functions and REST routes).
+    pub catalog: ProductStore,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,8 +51,8 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// Builds the state for `settings`; the signing keys are fetched by [`spawn_key_refresh`].
-    pub fn new(settings: &Settings, leptos_options: LeptosOptions) -> Self {
-        Self::with_leeway(settings, leptos_options, DEFAULT_LEEWAY)
+    pub fn new(settings: &Settings, leptos_options: LeptosOptions, catalog: ProductStore) -> Self {
+        Self::with_leeway(settings, leptos_options, DEFAULT_LEEWAY, catalog)
     }
 
     /// [`AppState::new`] with another clock leeway (tests use zero to see expiry promptly).
@@ -57,6 +60,7 @@ impl AppState {
         settings: &Settings,
         leptos_options: LeptosOptions,
         leeway: Duration,
+        catalog: ProductStore,
     ) -> Self {
         let keys = Arc::new(JwksCache::new(
             &settings.public.issuer,
@@ -71,6 +75,7 @@ impl AppState {
             leptos_options,
             public: settings.public.clone(),
             validator: Arc::new(TokenValidator::new(validator_settings, keys)),
+            catalog,
         }
     }
 }
@@ -80,9 +85,11 @@ pub fn router(state: AppState) -> Router {
     let context = {
         let public = state.public.clone();
         let validator = state.validator.clone();
+        let catalog = state.catalog.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
+            provide_context(catalog.clone());
         }
     };
     let routes = generate_route_list(App);

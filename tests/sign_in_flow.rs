@@ -18,7 +18,8 @@ async fn a_signed_in_shopper_gets_the_products() {
 
     let response = app.call_get_products(Some(&tokens.access_token)).await;
     assert_eq!(response.status(), 200);
-    let products: Vec<serde_json::Value> = response.json().await.unwrap();
+    let page: serde_json::Value = response.json().await.unwrap();
+    let products = page["items"].as_array().expect("a page of products");
     assert!(
         products
             .iter()

@@ -19,6 +19,15 @@ pub enum ApiError {
     /// The token is valid but lacks a permission (403).
     #[error("Your account does not have the '{0}' permission.")]
     InsufficientScope(String),
+    /// The request asked for something that does not exist (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A value in the request is not acceptable; `field` names it (400).
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// The change was made from an outdated copy and someone else's change came first (409).
+    #[error("{0}")]
+    Conflict(String),
     /// Something failed on the server; the cause is logged there, not sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -31,6 +40,22 @@ impl ApiError {
     /// Whether signing in again is the way out of this error.
     pub fn needs_sign_in(&self) -> bool {
         matches!(self, ApiError::Unauthenticated | ApiError::InvalidToken(_))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl ApiError {
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            ApiError::Unauthenticated | ApiError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal | ApiError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
     }
 }
 

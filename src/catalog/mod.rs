@@ -1,9 +1,15 @@
-//! The product catalogue: product types and the server functions that serve them.
+//! The product catalogue: the product type, queries and edits (shared by the browser and the
+//! server), the server functions, and on the server the SQLite store and its seed.
 
+pub mod edit;
 pub mod product;
+pub mod query;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 pub use product::Product;
+pub use query::{ProductPage, ProductQuery, SortOrder};

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A product of the catalogue, as stored and as sent to the browser and the REST API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Product {
     pub id: u32,
     pub name: String,
@@ -12,23 +14,81 @@ pub struct Product {
     pub price_cents: i64,
     /// ISO 4217 code.
     pub currency: String,
+    /// Units on hand; 0 is out of stock.
+    pub stock: i64,
+    /// Average review score, 0.0 to 5.0.
+    pub rating: f64,
+    /// Site-relative path of the product's picture, e.g. `/products/1.svg`.
+    pub image: String,
+    /// Increases by one on every edit; an edit names the version it was made from, so a stale
+    /// edit is refused instead of overwriting someone else's.
+    pub version: i64,
+}
+
+/// Fewer units than this left is shown as "only N left".
+pub const LOW_STOCK: i64 = 5;
+
+/// How much of a product is left, in the shopper's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockState {
+    InStock,
+    Low(i64),
+    OutOfStock,
+}
+
+impl StockState {
+    pub fn label(self) -> String {
+        match self {
+            StockState::InStock => "In stock".to_owned(),
+            StockState::Low(n) => format!("Only {n} left"),
+            StockState::OutOfStock => "Out of stock".to_owned(),
+        }
+    }
+
+    /// A CSS class name for the state.
+    pub fn class(self) -> &'static str {
+        match self {
+            StockState::InStock => "stock in",
+            StockState::Low(_) => "stock low",
+            StockState::OutOfStock => "stock out",
+        }
+    }
 }
 
 impl Product {
     /// The price for display, e.g. `$24.00` or `€9.50`.
     pub fn display_price(&self) -> String {
-        let symbol = match self.currency.as_str() {
-            "USD" => "$",
-            "EUR" => "€",
-            "GBP" => "£",
-            _ => "",
-        };
-        let (whole, cents) = (self.price_cents / 100, (self.price_cents % 100).abs());
-        if symbol.is_empty() {
-            format!("{whole}.{cents:02} {}", self.currency)
-        } else {
-            format!("{symbol}{whole}.{cents:02}")
+        format_price(self.price_cents, &self.currency)
+    }
+
+    pub fn stock_state(&self) -> StockState {
+        match self.stock {
+            n if n <= 0 => StockState::OutOfStock,
+            n if n <= LOW_STOCK => StockState::Low(n),
+            _ => StockState::InStock,
         }
+    }
+
+    /// The rating for display, e.g. `4.5`.
+    pub fn display_rating(&self) -> String {
+        format!("{:.1}", self.rating)
+    }
+}
+
+/// `cents` in `currency` for display, e.g. `$24.00`, `€9.05`, `19.99 CHF`.
+pub fn format_price(cents: i64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, cents) = (cents.abs() / 100, cents.abs() % 100);
+    if symbol.is_empty() {
+        format!("{sign}{whole}.{cents:02} {currency}")
+    } else {
+        format!("{sign}{symbol}{whole}.{cents:02}")
     }
 }
 
@@ -36,7 +96,7 @@ impl Product {
 mod tests {
     use super::*;
 
-    fn priced(price_cents: i64, currency: &str) -> Product {
+    fn product(price_cents: i64, currency: &str, stock: i64) -> Product {
         Product {
             id: 1,
             name: "n".into(),
@@ -44,13 +104,25 @@ mod tests {
             category: "c".into(),
             price_cents,
             currency: currency.into(),
+            stock,
+            rating: 4.5,
+            image: "/products/1.svg".into(),
+            version: 1,
         }
     }
 
     #[test]
     fn prices_are_shown_with_two_decimals() {
-        assert_eq!(priced(2400, "USD").display_price(), "$24.00");
-        assert_eq!(priced(905, "EUR").display_price(), "€9.05");
-        assert_eq!(priced(1999, "CHF").display_price(), "19.99 CHF");
+        assert_eq!(product(2400, "USD", 1).display_price(), "$24.00");
+        assert_eq!(product(905, "EUR", 1).display_price(), "€9.05");
+        assert_eq!(product(1999, "CHF", 1).display_price(), "19.99 CHF");
+    }
+
+    #[test]
+    fn stock_is_described_as_a_shopper_would_say_it() {
+        assert_eq!(product(1, "USD", 0).stock_state(), StockState::OutOfStock);
+        assert_eq!(product(1, "USD", 3).stock_state(), StockState::Low(3));
+        assert_eq!(product(1, "USD", 3).stock_state().label(), "Only 3 left");
+        assert_eq!(product(1, "USD", 40).stock_state(), StockState::InStock);
     }
 }

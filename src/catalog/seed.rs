@@ -1,61 +1,64 @@
-//! A small seeded product list, served until the catalogue has a database.
+//! The catalogue every fresh database starts with: 60 products in 6 categories, from
+//! `seed_products.json` (which `scripts/generate-product-images` also reads to draw each
+//! product's picture in `public/products/`).
+
+use serde::Deserialize;
 
 use super::Product;
 
-/// The products every fresh clone shows.
+const SEED_JSON: &str = include_str!("seed_products.json");
+
+#[derive(Deserialize)]
+struct SeedProduct {
+    id: u32,
+    name: String,
+    description: String,
+    category: String,
+    price_cents: i64,
+    stock: i64,
+    rating: f64,
+}
+
+/// The seed catalogue, in catalogue order.
 pub fn seeded_products() -> Vec<Product> {
-    [
-        (
-            1,
-            "Aurora Ceramic Pour-Over",
-            "Hand-glazed stoneware dripper that brews a clean, bright cup.",
-            "Kitchen",
-            3400,
-        ),
-        (
-            2,
-            "Nordlys Wool Throw",
-            "Merino wool blanket woven in a northern-lights gradient.",
-            "Home",
-            12900,
-        ),
-        (
-            3,
-            "Solstice Desk Lamp",
-            "Dimmable LED lamp with a warm-to-daylight colour dial.",
-            "Office",
-            8900,
-        ),
-        (
-            4,
-            "Fjord Canvas Backpack",
-            "Waxed-canvas daypack with a padded 16-inch laptop sleeve.",
-            "Travel",
-            11500,
-        ),
-        (
-            5,
-            "Ember Cast-Iron Skillet",
-            "Pre-seasoned 26 cm skillet that goes from hob to oven.",
-            "Kitchen",
-            5200,
-        ),
-        (
-            6,
-            "Polar Trail Bottle",
-            "Insulated steel bottle that keeps drinks cold for 24 hours.",
-            "Outdoors",
-            2900,
-        ),
-    ]
-    .into_iter()
-    .map(|(id, name, description, category, price_cents)| Product {
-        id,
-        name: name.to_owned(),
-        description: description.to_owned(),
-        category: category.to_owned(),
-        price_cents,
-        currency: "USD".to_owned(),
-    })
-    .collect()
+    let seed: Vec<SeedProduct> =
+        serde_json::from_str(SEED_JSON).expect("seed_products.json is valid (checked by a test)");
+    seed.into_iter()
+        .map(|p| Product {
+            id: p.id,
+            image: format!("/products/{}.svg", p.id),
+            name: p.name,
+            description: p.description,
+            category: p.category,
+            price_cents: p.price_cents,
+            currency: "USD".to_owned(),
+            stock: p.stock,
+            rating: p.rating,
+            version: 1,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::catalog::query::CATEGORIES;
+
+    #[test]
+    fn the_seed_has_sixty_products_in_six_categories_each_with_an_image() {
+        let products = seeded_products();
+        assert_eq!(products.len(), 60);
+        let categories: BTreeSet<_> = products.iter().map(|p| p.category.as_str()).collect();
+        assert_eq!(categories, CATEGORIES.into_iter().collect());
+        let ids: BTreeSet<_> = products.iter().map(|p| p.id).collect();
+        assert_eq!(ids.len(), 60, "ids are unique");
+        for product in &products {
+            let file = format!("{}/public{}", env!("CARGO_MANIFEST_DIR"), product.image);
+            assert!(std::path::Path::new(&file).is_file(), "{file} exists");
+            assert!(product.price_cents > 0 && product.stock >= 0);
+            assert!((0.0..=5.0).contains(&product.rating));
+        }
+    }
 }

@@ -17,9 +17,14 @@ enum Access {
 /// Renders `children` only for a signed-in shopper who holds `permission` (if given). Signed-out
 /// visitors are sent to `/login?returnTo=<this page>`; the children are built once per
 /// transition, not on every token refresh.
+///
+/// Until the browser has read its session (always, on the server) it shows `pending` — a
+/// skeleton of the page's content, so nothing moves when the content arrives — or else a short
+/// "Checking your session…".
 #[component]
 pub fn RequireSession(
     #[prop(optional)] permission: Option<&'static str>,
+    #[prop(optional, into)] pending: Option<ViewFn>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = use_session();
@@ -73,7 +78,10 @@ pub fn RequireSession(
             </div>
         }
         .into_any(),
-        Access::Pending | Access::SignedOut => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
+        Access::Pending | Access::SignedOut => match &pending {
+            Some(pending) => pending.run(),
+            None => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
+        },
     }
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::auth::session::{use_session, SessionState};
+use crate::catalog::server_fns::WRITE_PRODUCTS;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -24,11 +25,18 @@ pub fn SiteHeader() -> impl IntoView {
         }
         _ => view! { <a href="/login">"Sign in"</a> }.into_any(),
     };
+    let staff = move || match session.0.get() {
+        SessionState::SignedIn(user) if user.has_permission(WRITE_PRODUCTS) => {
+            Some(view! { <a href="/admin/products">"Prices & stock"</a> })
+        }
+        _ => None,
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">"Aura Commerce"</a>
             <nav aria-label="Main">
                 <a href="/products">"Products"</a>
+                {staff}
                 {account}
             </nav>
         </header>

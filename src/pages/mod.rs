@@ -1,8 +1,10 @@
 //! One module per route.
 
+pub mod admin_products;
 pub mod callback;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod product_detail;
 pub mod products;
 pub mod profile;

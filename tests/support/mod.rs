@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use aura_commerce::auth::sign_in_request::SignInTransaction;
 use aura_commerce::auth::token_response::TokenResponse;
+use aura_commerce::catalog::store::ProductStore;
 use aura_commerce::config::Settings;
 use aura_commerce::startup::{self, AppState};
 use leptos::config::LeptosOptions;
@@ -21,6 +22,9 @@ pub struct TestApp {
     pub settings: Settings,
     /// Follows no redirects and keeps the tenant's session cookie, like a browser would.
     pub browser: reqwest::Client,
+    /// The app's catalogue, in a database file of this test's own.
+    pub catalog: ProductStore,
+    _database_dir: tempfile::TempDir,
 }
 
 /// Options for [`spawn_app`].
@@ -54,7 +58,11 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
         .site_root("target/site")
         .site_addr(app_addr)
         .build();
-    let state = AppState::with_leeway(&settings, leptos_options, options.leeway);
+    let database_dir = tempfile::tempdir().unwrap();
+    let catalog = ProductStore::open_file(&database_dir.path().join("catalog.sqlite"))
+        .await
+        .unwrap();
+    let state = AppState::with_leeway(&settings, leptos_options, options.leeway, catalog.clone());
     startup::spawn_key_refresh(state.validator.keys().clone());
     tokio::spawn(startup::serve(
         app_listener,
@@ -71,6 +79,8 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
         origin,
         settings,
         browser,
+        catalog,
+        _database_dir: database_dir,
     };
     app.wait_until_ready().await;
     app
@@ -101,6 +111,20 @@ impl TestApp {
             .post(self.url("/fn/get_products"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body("");
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Calls the server function at `/fn/{name}` as the browser does: a form-encoded POST
+    /// (nested arguments as `edit[price_cents]=…`).
+    pub async fn call_fn(&self, name: &str, bearer: Option<&str>, body: &str) -> reqwest::Response {
+        let mut request = self
+            .browser
+            .post(self.url(&format!("/fn/{name}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned());
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }

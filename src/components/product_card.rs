@@ -1,0 +1,68 @@
+//! A product in the catalogue grid, and its loading placeholder of the same size.
+
+use leptos::prelude::*;
+
+use crate::catalog::Product;
+
+/// Width and height of product pictures (all are drawn at 4:3), so the browser reserves their
+/// space before they load.
+pub const IMAGE_WIDTH: u32 = 400;
+pub const IMAGE_HEIGHT: u32 = 300;
+
+/// A card: picture, category, name (the link to the product; the whole card is clickable),
+/// rating, price and stock.
+#[component]
+pub fn ProductCard(product: Product) -> impl IntoView {
+    let href = format!("/products/{}", product.id);
+    let stock = product.stock_state();
+    view! {
+        <li class="product-card">
+            <img
+                class="product-image"
+                src=product.image.clone()
+                alt=format!("Picture of {}", product.name)
+                width=IMAGE_WIDTH
+                height=IMAGE_HEIGHT
+                loading="lazy"
+            />
+            <div class="product-body">
+                <p class="category">{product.category.clone()}</p>
+                <h2><a class="card-link" href=href>{product.name.clone()}</a></h2>
+                <Rating rating=product.rating />
+                <p class="price-line">
+                    <span class="price">{product.display_price()}</span>
+                    <span class=stock.class()>{stock.label()}</span>
+                </p>
+            </div>
+        </li>
+    }
+}
+
+/// Stars and the number, read out as "Rated 4.5 out of 5".
+#[component]
+pub fn Rating(rating: f64) -> impl IntoView {
+    let rounded = rating.round().clamp(0.0, 5.0) as usize;
+    let stars = format!("{}{}", "★".repeat(rounded), "☆".repeat(5 - rounded));
+    view! {
+        <p class="rating" role="img" aria-label=format!("Rated {rating:.1} out of 5")>
+            <span class="stars" aria-hidden="true">{stars}</span>
+            <span aria-hidden="true">{format!(" {rating:.1}")}</span>
+        </p>
+    }
+}
+
+/// The outline of a card while products load.
+#[component]
+pub fn ProductCardSkeleton() -> impl IntoView {
+    view! {
+        <li class="product-card placeholder" aria-hidden="true">
+            <div class="product-image"></div>
+            <div class="product-body">
+                <p class="category"><span class="bar short"></span></p>
+                <h2><span class="bar"></span></h2>
+                <p class="rating"><span class="bar short"></span></p>
+                <p class="price-line"><span class="bar short"></span></p>
+            </div>
+        </li>
+    }
+}

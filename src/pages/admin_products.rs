@@ -1,0 +1,175 @@
+//! `/admin/products`: staff with `write:products` change prices and stock. Each product is its
+//! own small form; a save names the version it was made from, so a stale save is refused with a
+//! conflict message instead of overwriting a colleague's change.
+
+use leptos::prelude::*;
+
+use crate::auth::protected_call::call_protected;
+use crate::auth::ApiError;
+use crate::catalog::edit::{parse_price, parse_stock, price_input_value, EditError, ProductEdit};
+use crate::catalog::query::MAX_PER_PAGE;
+use crate::catalog::server_fns::{get_product, get_products, update_product, WRITE_PRODUCTS};
+use crate::catalog::{Product, ProductQuery};
+use crate::components::require_session::RequireSession;
+use crate::pages::products::ApiErrorNotice;
+
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    view! {
+        <section class="admin">
+            <h1>"Prices and stock"</h1>
+            <RequireSession permission=WRITE_PRODUCTS>
+                <p class="lead">"Change a price or the units in stock and press Save. Every change is recorded with your account and the time."</p>
+                <AdminProductList />
+            </RequireSession>
+        </section>
+    }
+}
+
+#[component]
+fn AdminProductList() -> impl IntoView {
+    let all = ProductQuery { per_page: MAX_PER_PAGE, ..ProductQuery::default() };
+    let products = LocalResource::new(move || {
+        let all = all.clone();
+        call_protected(move || get_products(all.clone()))
+    });
+    let (filter, set_filter) = signal(String::new());
+    view! {
+        <div class="admin-filter">
+            <label for="admin-filter">"Find a product"</label>
+            <input id="admin-filter" type="search" placeholder="Name or category"
+                on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
+        </div>
+        <Suspense fallback=|| view! { <p class="status" role="status">"Loading products…"</p> }>
+            {move || Suspend::new(async move {
+                match products.await {
+                    Ok(page) => view! {
+                        <ul class="edit-list" aria-label="Products to edit">
+                            {page.items.into_iter().map(|product| {
+                                let haystack = format!("{} {}", product.name, product.category).to_lowercase();
+                                let shown = move || {
+                                    let needle = filter.get().trim().to_lowercase();
+                                    needle.is_empty() || haystack.contains(&needle)
+                                };
+                                view! { <li class:hidden=move || !shown()><ProductEditForm product /></li> }
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the last save of a form came to.
+#[derive(Clone, Debug, PartialEq)]
+enum SaveOutcome {
+    Saved(String),
+    Conflict(String),
+    Invalid(EditError),
+    Failed(String),
+}
+
+#[component]
+fn ProductEditForm(product: Product) -> impl IntoView {
+    let id = product.id;
+    let name = product.name.clone();
+    let saved = RwSignal::new(product.clone());
+    let price_text = RwSignal::new(price_input_value(product.price_cents));
+    let stock_text = RwSignal::new(product.stock.to_string());
+    let outcome = RwSignal::new(None::<SaveOutcome>);
+    let saving = RwSignal::new(false);
+
+    let show_latest = move |latest: Product| {
+        price_text.set(price_input_value(latest.price_cents));
+        stock_text.set(latest.stock.to_string());
+        saved.set(latest);
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let parsed = parse_price(&price_text.get_untracked())
+            .and_then(|price| parse_stock(&stock_text.get_untracked()).map(|stock| (price, stock)));
+        let (price_cents, stock) = match parsed {
+            Ok(values) => values,
+            Err(error) => {
+                outcome.set(Some(SaveOutcome::Invalid(error)));
+                return;
+            }
+        };
+        let edit = ProductEdit { id, price_cents, stock, version: saved.get_untracked().version };
+        saving.set(true);
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = call_protected(|| update_product(edit.clone())).await;
+            let next = match result {
+                Ok(product) => {
+                    let message = format!(
+                        "Saved: {}, {} in stock.",
+                        product.display_price(),
+                        product.stock
+                    );
+                    show_latest(product);
+                    SaveOutcome::Saved(message)
+                }
+                Err(ApiError::Conflict(message)) => {
+                    if let Ok(latest) = call_protected(|| get_product(id)).await {
+                        show_latest(latest);
+                    }
+                    SaveOutcome::Conflict(message)
+                }
+                Err(ApiError::Invalid { field, message }) => SaveOutcome::Invalid(EditError { field, message }),
+                Err(error) => SaveOutcome::Failed(error.to_string()),
+            };
+            outcome.set(Some(next));
+            saving.set(false);
+        });
+    };
+
+    let invalid = move |field: &'static str| {
+        move || matches!(outcome.get(), Some(SaveOutcome::Invalid(ref e)) if e.field == field).then_some("true")
+    };
+    let price_id = format!("price-{id}");
+    let stock_id = format!("stock-{id}");
+    let message_id = format!("edit-message-{id}");
+    let message = move || {
+        outcome.get().map(|outcome| {
+            let (class, text) = match outcome {
+                SaveOutcome::Saved(text) => ("edit-message ok", text),
+                SaveOutcome::Conflict(text) => ("edit-message conflict", text),
+                SaveOutcome::Invalid(error) => ("edit-message error", error.message),
+                SaveOutcome::Failed(text) => ("edit-message error", text),
+            };
+            view! { <span class=class>{text}</span> }
+        })
+    };
+    view! {
+        <form class="edit-form" aria-label=format!("Edit {name}") on:submit=on_submit novalidate>
+            <img src=product.image.clone() alt="" width="64" height="48" class="thumb" />
+            <div class="edit-name">
+                <strong>{name.clone()}</strong>
+                <span class="muted">{move || format!("{} · version {}", saved.get().category, saved.get().version)}</span>
+            </div>
+            <div class="field">
+                <label for=price_id.clone()>"Price (USD)"</label>
+                <input id=price_id type="text" inputmode="decimal" autocomplete="off"
+                    aria-invalid=invalid("price") aria-describedby=message_id.clone()
+                    prop:value=price_text on:input=move |ev| price_text.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for=stock_id.clone()>"Stock"</label>
+                <input id=stock_id type="text" inputmode="numeric" autocomplete="off"
+                    aria-invalid=invalid("stock") aria-describedby=message_id.clone()
+                    prop:value=stock_text on:input=move |ev| stock_text.set(event_target_value(&ev)) />
+            </div>
+            <button type="submit" class="button" disabled=saving>
+                {move || if saving.get() { "Saving…" } else { "Save" }}
+            </button>
+            <p class="edit-status" id=message_id role="status" aria-live="polite">{message}</p>
+        </form>
+    }
+}

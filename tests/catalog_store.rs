@@ -1,0 +1,245 @@
+//! The catalogue store against a real SQLite file: a fresh temporary database per test,
+//! migrated from empty and seeded, exactly as the app opens it at start.
+
+use aura_commerce::catalog::edit::ProductEdit;
+use aura_commerce::catalog::store::{EditRefused, ProductStore};
+use aura_commerce::catalog::{ProductQuery, SortOrder};
+
+/// A store in a new database file, and the directory that holds it (removed on drop).
+async fn fresh_store() -> (ProductStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProductStore::open_file(&dir.path().join("nested/dir/catalog.sqlite"))
+        .await
+        .expect("a new database is created, migrated and seeded");
+    (store, dir)
+}
+
+fn query(q: &str) -> ProductQuery {
+    ProductQuery {
+        q: q.into(),
+        ..ProductQuery::default()
+    }
+}
+
+fn names(page: &aura_commerce::catalog::ProductPage) -> Vec<&str> {
+    page.items.iter().map(|p| p.name.as_str()).collect()
+}
+
+/// Opening an empty file creates its directory, runs the migrations and seeds 60 products.
+#[tokio::test]
+async fn a_new_database_is_migrated_and_seeded() {
+    let (store, dir) = fresh_store().await;
+    assert!(dir.path().join("nested/dir/catalog.sqlite").is_file());
+    let all = store.search(&ProductQuery::default()).await.unwrap();
+    assert_eq!(all.total, 60);
+    assert_eq!(all.items.len(), 12, "the first page holds the default 12");
+    assert_eq!(all.items[0].name, "Aurora Ceramic Pour-Over");
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+/// Opening the same file again runs no migration twice and seeds nothing twice.
+#[tokio::test]
+async fn reopening_keeps_the_data_and_does_not_seed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.sqlite");
+    let store = ProductStore::open_file(&path).await.unwrap();
+    let product = store.get(1).await.unwrap().unwrap();
+    store
+        .apply_edit(
+            &ProductEdit { id: 1, price_cents: 3900, stock: 7, version: product.version },
+            "auth0|staff",
+        )
+        .await
+        .unwrap();
+    drop(store);
+
+    let reopened = ProductStore::open_file(&path).await.unwrap();
+    assert_eq!(reopened.seed_if_empty().await.unwrap(), 0);
+    assert_eq!(reopened.search(&ProductQuery::default()).await.unwrap().total, 60);
+    assert_eq!(reopened.get(1).await.unwrap().unwrap().price_cents, 3900);
+}
+
+/// Search looks in names and descriptions, ignores case, and every word must match.
+#[tokio::test]
+async fn search_finds_words_in_names_and_descriptions() {
+    let (store, _dir) = fresh_store().await;
+    let by_name = store.search(&query("pour-over")).await.unwrap();
+    assert_eq!(names(&by_name), ["Aurora Ceramic Pour-Over"]);
+
+    let by_description = store.search(&query("LAPTOP")).await.unwrap();
+    assert!(names(&by_description).contains(&"Fjord Canvas Backpack"), "{by_description:?}");
+
+    let wool = store.search(&query("wool")).await.unwrap();
+    assert!(wool.total >= 4, "{:?}", names(&wool));
+    let wool_socks = store.search(&query("wool socks")).await.unwrap();
+    assert_eq!(names(&wool_socks), ["Glacier Wool Hiking Socks"]);
+
+    assert_eq!(store.search(&query("zeppelin")).await.unwrap().total, 0);
+    // LIKE's wildcards in the text match themselves.
+    assert_eq!(store.search(&query("%")).await.unwrap().total, 0);
+    assert_eq!(store.search(&query("_")).await.unwrap().total, 0);
+}
+
+/// The category filter keeps one category, and combines with the search.
+#[tokio::test]
+async fn the_category_filter_narrows_the_results() {
+    let (store, _dir) = fresh_store().await;
+    let kitchen = store
+        .search(&ProductQuery { category: Some("Kitchen".into()), per_page: 100, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(kitchen.total, 11);
+    assert!(kitchen.items.iter().all(|p| p.category == "Kitchen"));
+
+    let kitchen_mugs = store
+        .search(&ProductQuery { q: "mug".into(), category: Some("Kitchen".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(names(&kitchen_mugs), ["Basalt Stoneware Mug"]);
+}
+
+/// Each sort order holds over the whole catalogue, page after page.
+#[tokio::test]
+async fn sorting_orders_the_whole_catalogue() {
+    let (store, _dir) = fresh_store().await;
+    let all = |sort| ProductQuery { sort, per_page: 100, ..Default::default() };
+
+    let up = store.search(&all(SortOrder::PriceAsc)).await.unwrap().items;
+    assert!(up.windows(2).all(|w| w[0].price_cents <= w[1].price_cents));
+    let down = store.search(&all(SortOrder::PriceDesc)).await.unwrap().items;
+    assert!(down.windows(2).all(|w| w[0].price_cents >= w[1].price_cents));
+    assert_eq!(down[0].name, "Basin Two-Person Tent");
+    let by_name = store.search(&all(SortOrder::Name)).await.unwrap().items;
+    assert!(by_name
+        .windows(2)
+        .all(|w| w[0].name.to_lowercase() <= w[1].name.to_lowercase()));
+    let by_rating = store.search(&all(SortOrder::Rating)).await.unwrap().items;
+    assert!(by_rating.windows(2).all(|w| w[0].rating >= w[1].rating));
+    assert_eq!(up.len(), 60);
+}
+
+/// Pages cover every product exactly once; the last page is partial; past the end is empty.
+#[tokio::test]
+async fn pagination_has_no_gaps_or_overlaps_and_clean_edges() {
+    let (store, _dir) = fresh_store().await;
+    let page = |page, per_page| ProductQuery { page, per_page, sort: SortOrder::PriceAsc, ..Default::default() };
+
+    let mut seen = Vec::new();
+    for n in 1..=5 {
+        let result = store.search(&page(n, 13)).await.unwrap();
+        assert_eq!(result.total, 60);
+        assert_eq!(result.page_count(), 5);
+        seen.extend(result.items.iter().map(|p| p.id));
+    }
+    assert_eq!(seen.len(), 60);
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 60, "no product on two pages");
+
+    assert_eq!(store.search(&page(5, 13)).await.unwrap().items.len(), 8);
+    let past_the_end = store.search(&page(6, 13)).await.unwrap();
+    assert!(past_the_end.items.is_empty());
+    assert_eq!(past_the_end.total, 60);
+    assert_eq!(store.search(&page(1, 100)).await.unwrap().items.len(), 60);
+    assert_eq!(store.search(&page(60, 1)).await.unwrap().items.len(), 1);
+}
+
+/// An edit bumps the version and is recorded with who made it and when.
+#[tokio::test]
+async fn an_edit_is_saved_versioned_and_recorded() {
+    let (store, _dir) = fresh_store().await;
+    let before = store.get(6).await.unwrap().unwrap();
+    let after = store
+        .apply_edit(
+            &ProductEdit { id: 6, price_cents: 3100, stock: 0, version: before.version },
+            "auth0|admin",
+        )
+        .await
+        .unwrap();
+    assert_eq!((after.price_cents, after.stock, after.version), (3100, 0, before.version + 1));
+    assert_eq!(store.get(6).await.unwrap().unwrap(), after);
+
+    let changes = store.changes(6).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    let change = &changes[0];
+    assert_eq!(change.changed_by, "auth0|admin");
+    assert_eq!((change.old_price_cents, change.new_price_cents), (before.price_cents, 3100));
+    assert_eq!((change.old_stock, change.new_stock), (before.stock, 0));
+    assert_eq!(change.version, after.version);
+    assert!(change.changed_at.ends_with('Z') && change.changed_at.len() == 20, "{}", change.changed_at);
+}
+
+/// Two editors save from the same version at the same moment: one wins, the other gets a
+/// conflict, and only one change is recorded.
+#[tokio::test]
+async fn concurrent_edits_from_one_version_give_exactly_one_conflict() {
+    let (store, _dir) = fresh_store().await;
+    let version = store.get(2).await.unwrap().unwrap().version;
+    let edit = |price_cents| ProductEdit { id: 2, price_cents, stock: 5, version };
+    let (a, b) = tokio::join!(
+        tokio::spawn({
+            let store = store.clone();
+            let edit = edit(10000);
+            async move { store.apply_edit(&edit, "auth0|a").await }
+        }),
+        tokio::spawn({
+            let store = store.clone();
+            let edit = edit(20000);
+            async move { store.apply_edit(&edit, "auth0|b").await }
+        }),
+    );
+    let results = [a.unwrap(), b.unwrap()];
+    let saved: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(EditRefused::Conflict { .. })))
+        .count();
+    assert_eq!((saved.len(), conflicts), (1, 1), "{results:?}");
+    assert_eq!(store.get(2).await.unwrap().unwrap(), *saved[0]);
+    assert_eq!(store.changes(2).await.unwrap().len(), 1);
+}
+
+/// A stale edit is refused and leaves the newer values alone.
+#[tokio::test]
+async fn a_stale_edit_does_not_overwrite_a_newer_one() {
+    let (store, _dir) = fresh_store().await;
+    let loaded = store.get(3).await.unwrap().unwrap();
+    store
+        .apply_edit(&ProductEdit { id: 3, price_cents: 9900, stock: 1, version: loaded.version }, "auth0|first")
+        .await
+        .unwrap();
+    let stale = store
+        .apply_edit(&ProductEdit { id: 3, price_cents: 100, stock: 1, version: loaded.version }, "auth0|second")
+        .await;
+    match stale {
+        Err(EditRefused::Conflict { current, attempted_version }) => {
+            assert_eq!(current.price_cents, 9900);
+            assert_eq!(attempted_version, loaded.version);
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.get(3).await.unwrap().unwrap().price_cents, 9900);
+}
+
+/// Out-of-range values and unknown products are refused before anything is written.
+#[tokio::test]
+async fn invalid_edits_and_unknown_products_are_refused() {
+    let (store, _dir) = fresh_store().await;
+    let edit = |id, price_cents, stock| ProductEdit { id, price_cents, stock, version: 1 };
+    for (bad, field) in [(edit(1, -1, 1), "price"), (edit(1, 10_000_001, 1), "price"), (edit(1, 1, -1), "stock"), (edit(1, 1, 100_001), "stock")] {
+        match store.apply_edit(&bad, "auth0|x").await {
+            Err(EditRefused::Invalid(error)) => assert_eq!(error.field, field),
+            other => panic!("{bad:?}: expected invalid, got {other:?}"),
+        }
+    }
+    assert!(matches!(
+        store.apply_edit(&edit(999, 1, 1), "auth0|x").await,
+        Err(EditRefused::NotFound(999))
+    ));
+    assert!(store.changes(1).await.unwrap().is_empty());
+    assert_eq!(store.get(999).await.unwrap(), None);
+}
