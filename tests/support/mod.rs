@@ -70,11 +70,7 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
         std::future::pending(),
     ));
 
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = new_browser();
     let app = TestApp {
         origin,
         settings,
@@ -134,6 +130,21 @@ impl TestApp {
     /// Signs `email` in through the tenant's real pages and returns the token response,
     /// checking every step a browser would see.
     pub async fn sign_in(&self, email: &str, password: &str) -> TokenResponse {
+        self.sign_in_with(&self.browser, email, password).await
+    }
+
+    /// [`TestApp::sign_in`] in a browser of its own (no tenant session yet), for a test that
+    /// needs a second user.
+    pub async fn sign_in_in_new_browser(&self, email: &str, password: &str) -> TokenResponse {
+        self.sign_in_with(&new_browser(), email, password).await
+    }
+
+    async fn sign_in_with(
+        &self,
+        browser: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> TokenResponse {
         let transaction = SignInTransaction {
             verifier: "test-verifier-0123456789-0123456789-0123456789".into(),
             state: format!("state-{email}"),
@@ -142,7 +153,7 @@ impl TestApp {
         };
         let authorize = transaction.authorize_url(&self.settings.public, &self.origin);
 
-        let page = self.browser.get(&authorize).send().await.unwrap();
+        let page = browser.get(&authorize).send().await.unwrap();
         assert_eq!(page.status(), 200, "the sign-in form is shown");
         let html = page.text().await.unwrap();
         let form = HtmlForm::parse(&html);
@@ -196,6 +207,15 @@ impl TestApp {
         );
         exchange.json().await.unwrap()
     }
+}
+
+/// Follows no redirects and keeps cookies, like a browser.
+fn new_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 /// The one form on the tenant's sign-in page: its action and hidden inputs.
