@@ -62,7 +62,9 @@ test('a shopper searches, filters, sorts, pages and opens a product; a shared li
   await expect(page).toHaveURL(/\/products\/\d+$/);
   await expect(page.getByRole('heading', { level: 1, name: pageTwo[0] })).toBeVisible();
   await expect(page.locator('[data-field="stock"]')).toHaveText(/In stock|Only \d+ left|Out of stock/);
-  await expect(page.getByRole('img', { name: `Picture of ${pageTwo[0]}` })).toBeVisible();
+  const picture = page.getByRole('img', { name: `Picture of ${pageTwo[0]}` });
+  await expect(picture).toBeVisible();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
   // An unknown product says so.
   await page.goto('/products/9999');

@@ -18,7 +18,7 @@ pub struct Product {
     pub stock: i64,
     /// Average review score, 0.0 to 5.0.
     pub rating: f64,
-    /// Site-relative path of the product's picture, e.g. `/products/1.svg`.
+    /// Site-relative path of the product's picture, e.g. `/images/products/1.svg`.
     pub image: String,
     /// Increases by one on every edit; an edit names the version it was made from, so a stale
     /// edit is refused instead of overwriting someone else's.
@@ -106,7 +106,7 @@ mod tests {
             currency: currency.into(),
             stock,
             rating: 4.5,
-            image: "/products/1.svg".into(),
+            image: "/images/products/1.svg".into(),
             version: 1,
         }
     }

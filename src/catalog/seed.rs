@@ -1,6 +1,6 @@
 //! The catalogue every fresh database starts with: 60 products in 6 categories, from
 //! `seed_products.json` (which `scripts/generate-product-images` also reads to draw each
-//! product's picture in `public/products/`).
+//! product's picture in `public/images/products/`).
 
 use serde::Deserialize;
 
@@ -26,7 +26,7 @@ pub fn seeded_products() -> Vec<Product> {
     seed.into_iter()
         .map(|p| Product {
             id: p.id,
-            image: format!("/products/{}.svg", p.id),
+            image: format!("/images/products/{}.svg", p.id),
             name: p.name,
             description: p.description,
             category: p.category,

@@ -154,13 +154,13 @@ fn ProductEditForm(product: Product) -> impl IntoView {
                 <strong>{name.clone()}</strong>
                 <span class="muted">{move || format!("{} · version {}", saved.get().category, saved.get().version)}</span>
             </div>
-            <div class="field">
+            <div class="field price-field">
                 <label for=price_id.clone()>"Price (USD)"</label>
                 <input id=price_id type="text" inputmode="decimal" autocomplete="off"
                     aria-invalid=invalid("price") aria-describedby=message_id.clone()
                     prop:value=price_text on:input=move |ev| price_text.set(event_target_value(&ev)) />
             </div>
-            <div class="field">
+            <div class="field stock-field">
                 <label for=stock_id.clone()>"Stock"</label>
                 <input id=stock_id type="text" inputmode="numeric" autocomplete="off"
                     aria-invalid=invalid("stock") aria-describedby=message_id.clone()

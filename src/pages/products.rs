@@ -83,6 +83,7 @@ fn CatalogueControls(query: Signal<ProductQuery>) -> impl IntoView {
                         placeholder="Try “wool” or “mug”"
                         maxlength="100"
                         autocomplete="off"
+                        value=move || query.get().q
                         prop:value=move || query.get().q
                     />
                     <button type="submit" class="button">"Search"</button>
