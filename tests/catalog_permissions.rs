@@ -9,7 +9,9 @@ use support::{spawn_app, TestOptions, ADMIN, SHOPPER};
 const PASSWORD: &str = dev_tenant::DEMO_PASSWORD;
 
 fn edit_body(id: u32, price_cents: i64, stock: i64, version: i64) -> String {
-    format!("edit[id]={id}&edit[price_cents]={price_cents}&edit[stock]={stock}&edit[version]={version}")
+    format!(
+        "edit[id]={id}&edit[price_cents]={price_cents}&edit[stock]={stock}&edit[version]={version}"
+    )
 }
 
 /// The shopper's edit is refused with 403 and an RFC 6750 challenge, and nothing changes.
@@ -20,7 +22,11 @@ async fn a_shopper_cannot_edit_a_product() {
     let before = app.catalog.get(1).await.unwrap().unwrap();
 
     let response = app
-        .call_fn("update_product", Some(&shopper), &edit_body(1, 1, 1, before.version))
+        .call_fn(
+            "update_product",
+            Some(&shopper),
+            &edit_body(1, 1, 1, before.version),
+        )
         .await;
     assert_eq!(response.status(), 403);
     assert_eq!(
@@ -28,7 +34,10 @@ async fn a_shopper_cannot_edit_a_product() {
         r#"Bearer realm="api", error="insufficient_scope", scope="write:products""#
     );
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({ "InsufficientScope": "write:products" }));
+    assert_eq!(
+        body,
+        serde_json::json!({ "InsufficientScope": "write:products" })
+    );
     assert_eq!(app.catalog.get(1).await.unwrap().unwrap(), before);
     assert!(app.catalog.changes(1).await.unwrap().is_empty());
 }
@@ -37,7 +46,9 @@ async fn a_shopper_cannot_edit_a_product() {
 #[tokio::test]
 async fn an_anonymous_edit_is_refused_with_401() {
     let app = spawn_app(TestOptions::default()).await;
-    let response = app.call_fn("update_product", None, &edit_body(1, 1, 1, 1)).await;
+    let response = app
+        .call_fn("update_product", None, &edit_body(1, 1, 1, 1))
+        .await;
     assert_eq!(response.status(), 401);
 }
 
@@ -46,12 +57,20 @@ async fn an_anonymous_edit_is_refused_with_401() {
 async fn an_admin_edit_is_saved_and_the_shopper_sees_it() {
     let app = spawn_app(TestOptions::default()).await;
     let admin = app.sign_in(ADMIN, PASSWORD).await.access_token;
-    let response = app.call_fn("update_product", Some(&admin), &edit_body(6, 3150, 44, 1)).await;
+    let response = app
+        .call_fn("update_product", Some(&admin), &edit_body(6, 3150, 44, 1))
+        .await;
     assert_eq!(response.status(), 200);
     let saved: Value = response.json().await.unwrap();
-    assert_eq!((saved["price_cents"].as_i64(), saved["version"].as_i64()), (Some(3150), Some(2)));
+    assert_eq!(
+        (saved["price_cents"].as_i64(), saved["version"].as_i64()),
+        (Some(3150), Some(2))
+    );
 
-    let shopper = app.sign_in_in_new_browser(SHOPPER, PASSWORD).await.access_token;
+    let shopper = app
+        .sign_in_in_new_browser(SHOPPER, PASSWORD)
+        .await
+        .access_token;
     let seen: Value = app
         .call_fn("get_product", Some(&shopper), "id=6")
         .await
@@ -63,7 +82,11 @@ async fn an_admin_edit_is_saved_and_the_shopper_sees_it() {
 
     let changes = app.catalog.changes(6).await.unwrap();
     assert_eq!(changes.len(), 1);
-    assert!(changes[0].changed_by.starts_with("auth0|"), "{}", changes[0].changed_by);
+    assert!(
+        changes[0].changed_by.starts_with("auth0|"),
+        "{}",
+        changes[0].changed_by
+    );
 }
 
 /// A second save from the same (now stale) version is a 409 with a message, not an overwrite.
@@ -72,14 +95,27 @@ async fn a_stale_edit_is_a_conflict() {
     let app = spawn_app(TestOptions::default()).await;
     let admin = app.sign_in(ADMIN, PASSWORD).await.access_token;
     assert_eq!(
-        app.call_fn("update_product", Some(&admin), &edit_body(2, 12000, 3, 1)).await.status(),
+        app.call_fn("update_product", Some(&admin), &edit_body(2, 12000, 3, 1))
+            .await
+            .status(),
         200
     );
-    let stale = app.call_fn("update_product", Some(&admin), &edit_body(2, 1, 3, 1)).await;
+    let stale = app
+        .call_fn("update_product", Some(&admin), &edit_body(2, 1, 3, 1))
+        .await;
     assert_eq!(stale.status(), 409);
     let body: Value = stale.json().await.unwrap();
-    assert!(body["Conflict"].as_str().unwrap().contains("someone else changed"), "{body}");
-    assert_eq!(app.catalog.get(2).await.unwrap().unwrap().price_cents, 12000);
+    assert!(
+        body["Conflict"]
+            .as_str()
+            .unwrap()
+            .contains("someone else changed"),
+        "{body}"
+    );
+    assert_eq!(
+        app.catalog.get(2).await.unwrap().unwrap().price_cents,
+        12000
+    );
 }
 
 /// Out-of-range values are a 400 naming the field.
@@ -87,7 +123,9 @@ async fn a_stale_edit_is_a_conflict() {
 async fn an_invalid_edit_is_a_400_naming_the_field() {
     let app = spawn_app(TestOptions::default()).await;
     let admin = app.sign_in(ADMIN, PASSWORD).await.access_token;
-    let response = app.call_fn("update_product", Some(&admin), &edit_body(1, -5, 3, 1)).await;
+    let response = app
+        .call_fn("update_product", Some(&admin), &edit_body(1, -5, 3, 1))
+        .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["Invalid"]["field"], "price");
@@ -102,7 +140,11 @@ async fn the_list_takes_a_query_and_refuses_bad_values() {
     let shopper = app.sign_in(SHOPPER, PASSWORD).await.access_token;
 
     let page: Value = app
-        .call_fn("get_products", Some(&shopper), "query[q]=mug&query[category]=Kitchen&query[sort]=price_asc")
+        .call_fn(
+            "get_products",
+            Some(&shopper),
+            "query[q]=mug&query[category]=Kitchen&query[sort]=price_asc",
+        )
         .await
         .json()
         .await
@@ -110,7 +152,9 @@ async fn the_list_takes_a_query_and_refuses_bad_values() {
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["name"], "Basalt Stoneware Mug");
 
-    let bad = app.call_fn("get_products", Some(&shopper), "query[page]=0").await;
+    let bad = app
+        .call_fn("get_products", Some(&shopper), "query[page]=0")
+        .await;
     assert_eq!(bad.status(), 400);
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["Invalid"]["field"], "page");

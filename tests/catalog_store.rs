@@ -50,7 +50,12 @@ async fn reopening_keeps_the_data_and_does_not_seed_again() {
     let product = store.get(1).await.unwrap().unwrap();
     store
         .apply_edit(
-            &ProductEdit { id: 1, price_cents: 3900, stock: 7, version: product.version },
+            &ProductEdit {
+                id: 1,
+                price_cents: 3900,
+                stock: 7,
+                version: product.version,
+            },
             "auth0|staff",
         )
         .await
@@ -59,7 +64,14 @@ async fn reopening_keeps_the_data_and_does_not_seed_again() {
 
     let reopened = ProductStore::open_file(&path).await.unwrap();
     assert_eq!(reopened.seed_if_empty().await.unwrap(), 0);
-    assert_eq!(reopened.search(&ProductQuery::default()).await.unwrap().total, 60);
+    assert_eq!(
+        reopened
+            .search(&ProductQuery::default())
+            .await
+            .unwrap()
+            .total,
+        60
+    );
     assert_eq!(reopened.get(1).await.unwrap().unwrap().price_cents, 3900);
 }
 
@@ -71,7 +83,10 @@ async fn search_finds_words_in_names_and_descriptions() {
     assert_eq!(names(&by_name), ["Aurora Ceramic Pour-Over"]);
 
     let by_description = store.search(&query("LAPTOP")).await.unwrap();
-    assert!(names(&by_description).contains(&"Fjord Canvas Backpack"), "{by_description:?}");
+    assert!(
+        names(&by_description).contains(&"Fjord Canvas Backpack"),
+        "{by_description:?}"
+    );
 
     let wool = store.search(&query("wool")).await.unwrap();
     assert!(wool.total >= 4, "{:?}", names(&wool));
@@ -89,14 +104,22 @@ async fn search_finds_words_in_names_and_descriptions() {
 async fn the_category_filter_narrows_the_results() {
     let (store, _dir) = fresh_store().await;
     let kitchen = store
-        .search(&ProductQuery { category: Some("Kitchen".into()), per_page: 100, ..Default::default() })
+        .search(&ProductQuery {
+            category: Some("Kitchen".into()),
+            per_page: 100,
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(kitchen.total, 11);
     assert!(kitchen.items.iter().all(|p| p.category == "Kitchen"));
 
     let kitchen_mugs = store
-        .search(&ProductQuery { q: "mug".into(), category: Some("Kitchen".into()), ..Default::default() })
+        .search(&ProductQuery {
+            q: "mug".into(),
+            category: Some("Kitchen".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(names(&kitchen_mugs), ["Basalt Stoneware Mug"]);
@@ -106,12 +129,22 @@ async fn the_category_filter_narrows_the_results() {
 #[tokio::test]
 async fn sorting_orders_the_whole_catalogue() {
     let (store, _dir) = fresh_store().await;
-    let all = |sort| ProductQuery { sort, per_page: 100, ..Default::default() };
+    let all = |sort| ProductQuery {
+        sort,
+        per_page: 100,
+        ..Default::default()
+    };
 
     let up = store.search(&all(SortOrder::PriceAsc)).await.unwrap().items;
     assert!(up.windows(2).all(|w| w[0].price_cents <= w[1].price_cents));
-    let down = store.search(&all(SortOrder::PriceDesc)).await.unwrap().items;
-    assert!(down.windows(2).all(|w| w[0].price_cents >= w[1].price_cents));
+    let down = store
+        .search(&all(SortOrder::PriceDesc))
+        .await
+        .unwrap()
+        .items;
+    assert!(down
+        .windows(2)
+        .all(|w| w[0].price_cents >= w[1].price_cents));
     assert_eq!(down[0].name, "Basin Two-Person Tent");
     let by_name = store.search(&all(SortOrder::Name)).await.unwrap().items;
     assert!(by_name
@@ -126,7 +159,12 @@ async fn sorting_orders_the_whole_catalogue() {
 #[tokio::test]
 async fn pagination_has_no_gaps_or_overlaps_and_clean_edges() {
     let (store, _dir) = fresh_store().await;
-    let page = |page, per_page| ProductQuery { page, per_page, sort: SortOrder::PriceAsc, ..Default::default() };
+    let page = |page, per_page| ProductQuery {
+        page,
+        per_page,
+        sort: SortOrder::PriceAsc,
+        ..Default::default()
+    };
 
     let mut seen = Vec::new();
     for n in 1..=5 {
@@ -155,22 +193,37 @@ async fn an_edit_is_saved_versioned_and_recorded() {
     let before = store.get(6).await.unwrap().unwrap();
     let after = store
         .apply_edit(
-            &ProductEdit { id: 6, price_cents: 3100, stock: 0, version: before.version },
+            &ProductEdit {
+                id: 6,
+                price_cents: 3100,
+                stock: 0,
+                version: before.version,
+            },
             "auth0|admin",
         )
         .await
         .unwrap();
-    assert_eq!((after.price_cents, after.stock, after.version), (3100, 0, before.version + 1));
+    assert_eq!(
+        (after.price_cents, after.stock, after.version),
+        (3100, 0, before.version + 1)
+    );
     assert_eq!(store.get(6).await.unwrap().unwrap(), after);
 
     let changes = store.changes(6).await.unwrap();
     assert_eq!(changes.len(), 1);
     let change = &changes[0];
     assert_eq!(change.changed_by, "auth0|admin");
-    assert_eq!((change.old_price_cents, change.new_price_cents), (before.price_cents, 3100));
+    assert_eq!(
+        (change.old_price_cents, change.new_price_cents),
+        (before.price_cents, 3100)
+    );
     assert_eq!((change.old_stock, change.new_stock), (before.stock, 0));
     assert_eq!(change.version, after.version);
-    assert!(change.changed_at.ends_with('Z') && change.changed_at.len() == 20, "{}", change.changed_at);
+    assert!(
+        change.changed_at.ends_with('Z') && change.changed_at.len() == 20,
+        "{}",
+        change.changed_at
+    );
 }
 
 /// Two editors save from the same version at the same moment: one wins, the other gets a
@@ -179,7 +232,12 @@ async fn an_edit_is_saved_versioned_and_recorded() {
 async fn concurrent_edits_from_one_version_give_exactly_one_conflict() {
     let (store, _dir) = fresh_store().await;
     let version = store.get(2).await.unwrap().unwrap().version;
-    let edit = |price_cents| ProductEdit { id: 2, price_cents, stock: 5, version };
+    let edit = |price_cents| ProductEdit {
+        id: 2,
+        price_cents,
+        stock: 5,
+        version,
+    };
     let (a, b) = tokio::join!(
         tokio::spawn({
             let store = store.clone();
@@ -209,14 +267,33 @@ async fn a_stale_edit_does_not_overwrite_a_newer_one() {
     let (store, _dir) = fresh_store().await;
     let loaded = store.get(3).await.unwrap().unwrap();
     store
-        .apply_edit(&ProductEdit { id: 3, price_cents: 9900, stock: 1, version: loaded.version }, "auth0|first")
+        .apply_edit(
+            &ProductEdit {
+                id: 3,
+                price_cents: 9900,
+                stock: 1,
+                version: loaded.version,
+            },
+            "auth0|first",
+        )
         .await
         .unwrap();
     let stale = store
-        .apply_edit(&ProductEdit { id: 3, price_cents: 100, stock: 1, version: loaded.version }, "auth0|second")
+        .apply_edit(
+            &ProductEdit {
+                id: 3,
+                price_cents: 100,
+                stock: 1,
+                version: loaded.version,
+            },
+            "auth0|second",
+        )
         .await;
     match stale {
-        Err(EditRefused::Conflict { current, attempted_version }) => {
+        Err(EditRefused::Conflict {
+            current,
+            attempted_version,
+        }) => {
             assert_eq!(current.price_cents, 9900);
             assert_eq!(attempted_version, loaded.version);
         }
@@ -229,8 +306,18 @@ async fn a_stale_edit_does_not_overwrite_a_newer_one() {
 #[tokio::test]
 async fn invalid_edits_and_unknown_products_are_refused() {
     let (store, _dir) = fresh_store().await;
-    let edit = |id, price_cents, stock| ProductEdit { id, price_cents, stock, version: 1 };
-    for (bad, field) in [(edit(1, -1, 1), "price"), (edit(1, 10_000_001, 1), "price"), (edit(1, 1, -1), "stock"), (edit(1, 1, 100_001), "stock")] {
+    let edit = |id, price_cents, stock| ProductEdit {
+        id,
+        price_cents,
+        stock,
+        version: 1,
+    };
+    for (bad, field) in [
+        (edit(1, -1, 1), "price"),
+        (edit(1, 10_000_001, 1), "price"),
+        (edit(1, 1, -1), "stock"),
+        (edit(1, 1, 100_001), "stock"),
+    ] {
         match store.apply_edit(&bad, "auth0|x").await {
             Err(EditRefused::Invalid(error)) => assert_eq!(error.field, field),
             other => panic!("{bad:?}: expected invalid, got {other:?}"),

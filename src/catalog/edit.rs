@@ -106,10 +106,16 @@ pub fn parse_price(text: &str) -> Result<i64, EditError> {
 pub fn parse_stock(text: &str) -> Result<i64, EditError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(EditError::new("stock", "Enter the number of units in stock."));
+        return Err(EditError::new(
+            "stock",
+            "Enter the number of units in stock.",
+        ));
     }
     let stock: i64 = text.parse().map_err(|_| {
-        EditError::new("stock", "Enter the stock as a whole number of units, for example 12.")
+        EditError::new(
+            "stock",
+            "Enter the stock as a whole number of units, for example 12.",
+        )
     })?;
     validate_stock(stock)?;
     Ok(stock)
@@ -138,7 +144,10 @@ mod tests {
             let error = parse_price(text).expect_err(text);
             assert_eq!(error.field, "price", "{text}");
         }
-        assert_eq!(parse_price("-1").unwrap_err().message, "The price cannot be negative.");
+        assert_eq!(
+            parse_price("-1").unwrap_err().message,
+            "The price cannot be negative."
+        );
         assert_eq!(
             parse_price("100000.01").unwrap_err().message,
             "The price cannot be more than $100000.00."

@@ -9,7 +9,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The categories of the catalogue, in the order the storefront lists them.
-pub const CATEGORIES: [&str; 6] = ["Kitchen", "Home", "Office", "Travel", "Outdoors", "Wellness"];
+pub const CATEGORIES: [&str; 6] = [
+    "Kitchen", "Home", "Office", "Travel", "Outdoors", "Wellness",
+];
 
 /// Results per page when the request does not say.
 pub const DEFAULT_PER_PAGE: u32 = 12;
@@ -167,7 +169,10 @@ impl ProductQuery {
             if !CATEGORIES.contains(&category.as_str()) {
                 return Err(QueryError::new(
                     "category",
-                    format!("'{category}' is not a category; use one of {}", CATEGORIES.join(", ")),
+                    format!(
+                        "'{category}' is not a category; use one of {}",
+                        CATEGORIES.join(", ")
+                    ),
                 ));
             }
         }
@@ -237,12 +242,9 @@ impl ProductQuery {
 }
 
 fn whole_number(parameter: &str, value: &str) -> Result<u32, QueryError> {
-    value.parse::<u32>().map_err(|_| {
-        QueryError::new(
-            parameter,
-            format!("'{value}' is not a whole number"),
-        )
-    })
+    value
+        .parse::<u32>()
+        .map_err(|_| QueryError::new(parameter, format!("'{value}' is not a whole number")))
 }
 
 impl fmt::Display for SortOrder {
@@ -279,7 +281,10 @@ mod tests {
     #[test]
     fn an_empty_query_is_the_first_page_of_everything() {
         assert_eq!(parse(""), Ok(ProductQuery::default()));
-        assert_eq!(parse("q=&category=&sort=&page="), Ok(ProductQuery::default()));
+        assert_eq!(
+            parse("q=&category=&sort=&page="),
+            Ok(ProductQuery::default())
+        );
     }
 
     #[test]
@@ -316,7 +321,12 @@ mod tests {
 
     #[test]
     fn page_count_rounds_up_and_is_never_zero() {
-        let page = |total| ProductPage { items: vec![], total, page: 1, per_page: 12 };
+        let page = |total| ProductPage {
+            items: vec![],
+            total,
+            page: 1,
+            per_page: 12,
+        };
         assert_eq!(page(0).page_count(), 1);
         assert_eq!(page(12).page_count(), 1);
         assert_eq!(page(13).page_count(), 2);

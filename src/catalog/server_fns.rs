@@ -35,7 +35,11 @@ pub async fn get_product(id: u32) -> Result<Product, ApiError> {
         .get(id)
         .await
         .map_err(ssr::internal)?
-        .ok_or_else(|| ssr::refuse(ApiError::NotFound(format!("There is no product with id {id}."))))
+        .ok_or_else(|| {
+            ssr::refuse(ApiError::NotFound(format!(
+                "There is no product with id {id}."
+            )))
+        })
 }
 
 /// Saves a new price and stock, for a caller whose token grants `write:products`. The edit must

@@ -162,7 +162,8 @@ impl ProductStore {
         push_filters(&mut count, query);
         let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
 
-        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {PRODUCT_COLUMNS} FROM products"));
+        let mut select =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {PRODUCT_COLUMNS} FROM products"));
         push_filters(&mut select, query);
         select.push(" ORDER BY ").push(order_by(query.sort));
         select
@@ -170,7 +171,10 @@ impl ProductStore {
             .push_bind(i64::from(query.per_page))
             .push(" OFFSET ")
             .push_bind(i64::from(query.offset()));
-        let items = select.build_query_as::<Product>().fetch_all(&self.pool).await?;
+        let items = select
+            .build_query_as::<Product>()
+            .fetch_all(&self.pool)
+            .await?;
         Ok(ProductPage {
             items,
             total: u32::try_from(total).unwrap_or(u32::MAX),
@@ -180,15 +184,21 @@ impl ProductStore {
     }
 
     pub async fn get(&self, id: u32) -> Result<Option<Product>, sqlx::Error> {
-        sqlx::query_as::<_, Product>(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as::<_, Product>(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
     }
 
     /// Saves a new price and stock, if the product is still at `edit.version`, and records who
     /// (`changed_by`, the editor's `sub`) changed what.
-    pub async fn apply_edit(&self, edit: &ProductEdit, changed_by: &str) -> Result<Product, EditRefused> {
+    pub async fn apply_edit(
+        &self,
+        edit: &ProductEdit,
+        changed_by: &str,
+    ) -> Result<Product, EditRefused> {
         edit.validate()?;
         let mut tx = self.pool.begin().await?;
         // The audit row goes in first: being a write, it takes the database's write lock at once

@@ -28,7 +28,10 @@ pub fn AdminProductsPage() -> impl IntoView {
 
 #[component]
 fn AdminProductList() -> impl IntoView {
-    let all = ProductQuery { per_page: MAX_PER_PAGE, ..ProductQuery::default() };
+    let all = ProductQuery {
+        per_page: MAX_PER_PAGE,
+        ..ProductQuery::default()
+    };
     let products = LocalResource::new(move || {
         let all = all.clone();
         call_protected(move || get_products(all.clone()))
@@ -101,7 +104,12 @@ fn ProductEditForm(product: Product) -> impl IntoView {
                 return;
             }
         };
-        let edit = ProductEdit { id, price_cents, stock, version: saved.get_untracked().version };
+        let edit = ProductEdit {
+            id,
+            price_cents,
+            stock,
+            version: saved.get_untracked().version,
+        };
         saving.set(true);
         outcome.set(None);
         leptos::task::spawn_local(async move {
@@ -122,7 +130,9 @@ fn ProductEditForm(product: Product) -> impl IntoView {
                     }
                     SaveOutcome::Conflict(message)
                 }
-                Err(ApiError::Invalid { field, message }) => SaveOutcome::Invalid(EditError { field, message }),
+                Err(ApiError::Invalid { field, message }) => {
+                    SaveOutcome::Invalid(EditError { field, message })
+                }
                 Err(error) => SaveOutcome::Failed(error.to_string()),
             };
             outcome.set(Some(next));
@@ -131,7 +141,10 @@ fn ProductEditForm(product: Product) -> impl IntoView {
     };
 
     let invalid = move |field: &'static str| {
-        move || matches!(outcome.get(), Some(SaveOutcome::Invalid(ref e)) if e.field == field).then_some("true")
+        move || {
+            matches!(outcome.get(), Some(SaveOutcome::Invalid(ref e)) if e.field == field)
+                .then_some("true")
+        }
     };
     let price_id = format!("price-{id}");
     let stock_id = format!("stock-{id}");

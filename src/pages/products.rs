@@ -19,7 +19,9 @@ pub fn ProductsPage() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| {
         let search = location.search.get();
-        ProductQuery::from_pairs(form_urlencoded::parse(search.trim_start_matches('?').as_bytes()))
+        ProductQuery::from_pairs(form_urlencoded::parse(
+            search.trim_start_matches('?').as_bytes(),
+        ))
     });
     let current = Signal::derive(move || query.get().unwrap_or_default());
     // Only a change between "usable" and "not usable" rebuilds the results; a new search just
@@ -53,17 +55,33 @@ fn CatalogueControls(query: Signal<ProductQuery>) -> impl IntoView {
         let go = go.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            let text = search_input.get().map(|input| input.value()).unwrap_or_default();
-            go(ProductQuery { q: text.trim().to_owned(), page: 1, ..query.get_untracked() });
+            let text = search_input
+                .get()
+                .map(|input| input.value())
+                .unwrap_or_default();
+            go(ProductQuery {
+                q: text.trim().to_owned(),
+                page: 1,
+                ..query.get_untracked()
+            });
         }
     };
     let on_sort = move |event: leptos::ev::Event| {
         let sort = SortOrder::parse(&event_target_value(&event)).unwrap_or_default();
-        go(ProductQuery { sort, page: 1, ..query.get_untracked() });
+        go(ProductQuery {
+            sort,
+            page: 1,
+            ..query.get_untracked()
+        });
     };
     let category_link = move |category: Option<&'static str>| {
         let href = move || {
-            ProductQuery { category: category.map(str::to_owned), page: 1, ..query.get() }.href("/products")
+            ProductQuery {
+                category: category.map(str::to_owned),
+                page: 1,
+                ..query.get()
+            }
+            .href("/products")
         };
         let current = move || (query.get().category.as_deref() == category).then_some("page");
         view! {
@@ -147,7 +165,8 @@ fn ResultList(page: ProductPage, query: ProductQuery) -> impl IntoView {
             }
             .into_any()
         } else {
-            view! { <p>"There are no products in the catalogue yet. Please come back soon."</p> }.into_any()
+            view! { <p>"There are no products in the catalogue yet. Please come back soon."</p> }
+                .into_any()
         };
         return view! {
             <p class="result-count" role="status">{summary}</p>
@@ -155,7 +174,8 @@ fn ResultList(page: ProductPage, query: ProductQuery) -> impl IntoView {
         }
         .into_any();
     }
-    let pagination = (page.page_count() > 1).then(|| view! { <Pagination page=page.clone() query=query.clone() /> });
+    let pagination = (page.page_count() > 1)
+        .then(|| view! { <Pagination page=page.clone() query=query.clone() /> });
     view! {
         <p class="result-count" role="status">{summary}</p>
         <ul class="product-grid" aria-label="Products">
@@ -167,7 +187,11 @@ fn ResultList(page: ProductPage, query: ProductQuery) -> impl IntoView {
 }
 
 fn result_summary(page: &ProductPage, query: &ProductQuery) -> String {
-    let noun = if page.total == 1 { "product" } else { "products" };
+    let noun = if page.total == 1 {
+        "product"
+    } else {
+        "products"
+    };
     let mut text = format!("{} {noun}", page.total);
     let q = query.q.trim();
     if !q.is_empty() {
