@@ -109,13 +109,16 @@ test('a stale edit is refused with a conflict message', async ({ context, page }
   const other = await context.newPage();
   await other.goto('/admin/products');
 
+  // Both tabs have loaded the product (at the same version) before either saves.
   const first = page.getByRole('form', { name: 'Edit Solstice Desk Lamp' });
+  const stale = other.getByRole('form', { name: 'Edit Solstice Desk Lamp' });
+  await expect(first.getByLabel('Price (USD)')).toHaveValue('89.00');
+  await expect(stale.getByLabel('Price (USD)')).toHaveValue('89.00');
   await first.getByLabel('Price (USD)').fill('92.00');
   await first.getByRole('button', { name: 'Save' }).click();
   await expect(first.getByRole('status')).toHaveText('Saved: $92.00, 25 in stock.');
 
   // The other tab still holds the old version.
-  const stale = other.getByRole('form', { name: 'Edit Solstice Desk Lamp' });
   await stale.getByLabel('Price (USD)').fill('79.00');
   await stale.getByRole('button', { name: 'Save' }).click();
   await expect(stale.getByRole('status')).toContainText('Not saved: someone else changed Solstice Desk Lamp');
