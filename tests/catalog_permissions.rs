@@ -40,6 +40,10 @@ async fn a_shopper_cannot_edit_a_product() {
     );
     assert_eq!(app.catalog.get(1).await.unwrap().unwrap(), before);
     assert!(app.catalog.changes(1).await.unwrap().is_empty());
+
+    // Nor read the change log, which names the staff.
+    let log = app.call_fn("recent_changes", Some(&shopper), "").await;
+    assert_eq!(log.status(), 403);
 }
 
 /// Without a token the edit is a 401.

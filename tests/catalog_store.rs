@@ -224,6 +224,8 @@ async fn an_edit_is_saved_versioned_and_recorded() {
         "{}",
         change.changed_at
     );
+    assert_eq!(change.product_name, "Polar Trail Bottle");
+    assert_eq!(store.recent_changes(10).await.unwrap(), changes);
 }
 
 /// Two editors save from the same version at the same moment: one wins, the other gets a

@@ -87,6 +87,12 @@ test('staff change a price and the shopper sees it', async ({ browser }) => {
   await form.getByLabel('Stock').fill('4');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByRole('status')).toHaveText('Saved: $31.75, 4 in stock.');
+  // The change is in the log, with who made it.
+  await staff.getByText('Recent changes').click();
+  const logged = staff.getByRole('row').filter({ hasText: 'Polar Trail Bottle' });
+  await expect(logged).toContainText('$29.00 → $31.75');
+  await expect(logged).toContainText('120 → 4');
+  await expect(logged).toContainText('auth0|');
 
   // Invalid values are refused with a message, before anything is sent.
   await form.getByLabel('Price (USD)').fill('-2');

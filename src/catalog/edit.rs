@@ -18,6 +18,24 @@ pub struct ProductEdit {
     pub version: i64,
 }
 
+/// One recorded staff edit: what changed, by whom, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ProductChange {
+    pub product_id: u32,
+    pub product_name: String,
+    /// The `sub` of the editor's access token.
+    pub changed_by: String,
+    /// UTC, e.g. `2026-11-27T11:20:05Z`.
+    pub changed_at: String,
+    pub old_price_cents: i64,
+    pub new_price_cents: i64,
+    pub old_stock: i64,
+    pub new_stock: i64,
+    /// The product's version after the change.
+    pub version: i64,
+}
+
 /// A rule an edit broke, in words for the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{field}: {message}")]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::edit::ProductEdit;
+use super::edit::{ProductChange, ProductEdit};
 use super::{Product, ProductPage, ProductQuery};
 use crate::auth::bearer_client::BearerClient;
 use crate::auth::ApiError;
@@ -68,6 +68,19 @@ pub async fn update_product(edit: ProductEdit) -> Result<Product, ApiError> {
         )))),
         Err(EditRefused::Database(error)) => Err(ssr::internal(error)),
     }
+}
+
+/// How many changes the staff page lists.
+pub const RECENT_CHANGES: u32 = 10;
+
+/// The latest recorded edits, for a caller whose token grants `write:products`.
+#[server(prefix = "/fn", endpoint = "recent_changes", client = BearerClient)]
+pub async fn recent_changes() -> Result<Vec<ProductChange>, ApiError> {
+    crate::auth::server::guard::require_permission(WRITE_PRODUCTS).await?;
+    ssr::store()?
+        .recent_changes(RECENT_CHANGES)
+        .await
+        .map_err(ssr::internal)
 }
 
 #[cfg(feature = "ssr")]

@@ -9,11 +9,10 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::edit::{EditError, ProductEdit};
+use super::edit::{EditError, ProductChange, ProductEdit};
 use super::query::{ProductPage, ProductQuery, SortOrder};
 use super::{seed, Product};
 
@@ -28,6 +27,12 @@ const MAX_CONNECTIONS: u32 = 8;
 /// The columns of [`Product`], in its field order.
 const PRODUCT_COLUMNS: &str =
     "id, name, description, category, price_cents, currency, stock, rating, image, version";
+
+/// The columns of [`ProductChange`], with the product's name.
+const CHANGE_SELECT: &str =
+    "SELECT c.product_id, p.name AS product_name, c.changed_by, c.changed_at,
+        c.old_price_cents, c.new_price_cents, c.old_stock, c.new_stock, c.version
+     FROM product_changes c JOIN products p ON p.id = c.product_id";
 
 /// The catalogue's database. Cheap to clone: clones share one pool.
 #[derive(Clone, Debug)]
@@ -64,21 +69,6 @@ pub enum EditRefused {
     },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-}
-
-/// One recorded staff edit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ProductChange {
-    pub product_id: u32,
-    /// The `sub` of the editor's access token.
-    pub changed_by: String,
-    /// UTC, RFC 3339.
-    pub changed_at: String,
-    pub old_price_cents: i64,
-    pub new_price_cents: i64,
-    pub old_stock: i64,
-    pub new_stock: i64,
-    pub version: i64,
 }
 
 /// The database URL: `DATABASE_URL` if set (and not empty), else the default file.
@@ -246,14 +236,20 @@ impl ProductStore {
 
     /// The recorded edits of a product, newest first.
     pub async fn changes(&self, product_id: u32) -> Result<Vec<ProductChange>, sqlx::Error> {
-        sqlx::query_as::<_, ProductChange>(
-            "SELECT product_id, changed_by, changed_at, old_price_cents, new_price_cents,
-                    old_stock, new_stock, version
-             FROM product_changes WHERE product_id = ? ORDER BY id DESC",
-        )
+        sqlx::query_as::<_, ProductChange>(&format!(
+            "{CHANGE_SELECT} WHERE c.product_id = ? ORDER BY c.id DESC"
+        ))
         .bind(product_id)
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// The latest `limit` recorded edits of any product, newest first.
+    pub async fn recent_changes(&self, limit: u32) -> Result<Vec<ProductChange>, sqlx::Error> {
+        sqlx::query_as::<_, ProductChange>(&format!("{CHANGE_SELECT} ORDER BY c.id DESC LIMIT ?"))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
     }
 }
 

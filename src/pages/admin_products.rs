@@ -6,9 +6,14 @@ use leptos::prelude::*;
 
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
-use crate::catalog::edit::{parse_price, parse_stock, price_input_value, EditError, ProductEdit};
+use crate::catalog::edit::{
+    parse_price, parse_stock, price_input_value, EditError, ProductChange, ProductEdit,
+};
+use crate::catalog::product::format_price;
 use crate::catalog::query::MAX_PER_PAGE;
-use crate::catalog::server_fns::{get_product, get_products, update_product, WRITE_PRODUCTS};
+use crate::catalog::server_fns::{
+    get_product, get_products, recent_changes, update_product, WRITE_PRODUCTS,
+};
 use crate::catalog::{Product, ProductQuery};
 use crate::components::require_session::RequireSession;
 use crate::pages::products::ApiErrorNotice;
@@ -26,8 +31,14 @@ pub fn AdminProductsPage() -> impl IntoView {
     }
 }
 
+/// Counts successful saves on this page, so the change log reloads after each.
+#[derive(Clone, Copy)]
+struct SaveCount(RwSignal<u32>);
+
 #[component]
 fn AdminProductList() -> impl IntoView {
+    let saves = SaveCount(RwSignal::new(0));
+    provide_context(saves);
     let all = ProductQuery {
         per_page: MAX_PER_PAGE,
         ..ProductQuery::default()
@@ -43,6 +54,7 @@ fn AdminProductList() -> impl IntoView {
             <input id="admin-filter" type="search" placeholder="Name or category"
                 on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
         </div>
+        <RecentChanges saves />
         <Suspense fallback=|| view! { <p class="status" role="status">"Loading products…"</p> }>
             {move || Suspend::new(async move {
                 match products.await {
@@ -84,6 +96,7 @@ fn ProductEditForm(product: Product) -> impl IntoView {
     let stock_text = RwSignal::new(product.stock.to_string());
     let outcome = RwSignal::new(None::<SaveOutcome>);
     let saving = RwSignal::new(false);
+    let saves = use_context::<SaveCount>();
 
     let show_latest = move |latest: Product| {
         price_text.set(price_input_value(latest.price_cents));
@@ -116,6 +129,9 @@ fn ProductEditForm(product: Product) -> impl IntoView {
             let result = call_protected(|| update_product(edit.clone())).await;
             let next = match result {
                 Ok(product) => {
+                    if let Some(saves) = saves {
+                        saves.0.update(|n| *n += 1);
+                    }
                     let message = format!(
                         "Saved: {}, {} in stock.",
                         product.display_price(),
@@ -184,5 +200,71 @@ fn ProductEditForm(product: Product) -> impl IntoView {
             </button>
             <p class="edit-status" id=message_id role="status" aria-live="polite">{message}</p>
         </form>
+    }
+}
+
+/// The latest recorded changes: who (the account's `sub`) changed what, and when.
+#[component]
+fn RecentChanges(saves: SaveCount) -> impl IntoView {
+    let changes = LocalResource::new(move || {
+        saves.0.track();
+        call_protected(recent_changes)
+    });
+    view! {
+        <details class="recent-changes">
+            <summary>"Recent changes"</summary>
+            <Transition fallback=|| view! { <p class="status">"Loading the change log…"</p> }>
+                {move || Suspend::new(async move {
+                    match changes.await {
+                        Ok(list) if list.is_empty() => view! { <p class="status">"No changes yet."</p> }.into_any(),
+                        Ok(list) => view! { <ChangeTable changes=list /> }.into_any(),
+                        Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </details>
+    }
+}
+
+#[component]
+fn ChangeTable(changes: Vec<ProductChange>) -> impl IntoView {
+    let rows = changes
+        .into_iter()
+        .map(|change| {
+            let when = change.changed_at.replace('T', " ").replace('Z', " UTC");
+            let price = if change.old_price_cents == change.new_price_cents {
+                format_price(change.new_price_cents, "USD")
+            } else {
+                format!(
+                    "{} → {}",
+                    format_price(change.old_price_cents, "USD"),
+                    format_price(change.new_price_cents, "USD")
+                )
+            };
+            let stock = if change.old_stock == change.new_stock {
+                change.new_stock.to_string()
+            } else {
+                format!("{} → {}", change.old_stock, change.new_stock)
+            };
+            view! {
+                <tr>
+                    <td>{when}</td>
+                    <td>{change.product_name}</td>
+                    <td>{price}</td>
+                    <td>{stock}</td>
+                    <td class="who-changed">{change.changed_by}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table>
+                <thead>
+                    <tr><th scope="col">"When"</th><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Stock"</th><th scope="col">"By"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
