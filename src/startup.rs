@@ -7,19 +7,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::extract::FromRef;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
-use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COOLDOWN};
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
-use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
+use crate::auth::server::{JwksCache, JwksSettings, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
+use crate::catalog::store::ProductStore;
 use crate::config::Settings;
 
 /// How often the signing keys are re-fetched in the background, so a rotation is picked up
@@ -32,6 +30,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub public: PublicAuthConfig,
     pub validator: Arc<TokenValidator>,
+    pub products: Arc<ProductStore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,60 +39,76 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl FromRef<AppState> for Arc<TokenValidator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.validator.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<ProductStore> {
+    fn from_ref(state: &AppState) -> Self {
+        state.products.clone()
+    }
+}
+
+/// How tokens are validated; the defaults are DESIGN §5's.
+#[derive(Clone, Debug)]
+pub struct AuthOptions {
+    /// Clock leeway on `exp` and `nbf` (default 5 s).
+    pub leeway: Duration,
+    /// Re-fetch cooldown and timeout of the key set (default 30 s and 5 s).
+    pub jwks: JwksSettings,
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        Self { leeway: DEFAULT_LEEWAY, jwks: JwksSettings::default() }
+    }
+}
+
 impl AppState {
     /// Builds the state for `settings`; the signing keys are fetched by [`spawn_key_refresh`].
     pub fn new(settings: &Settings, leptos_options: LeptosOptions) -> Self {
-        Self::with_leeway(settings, leptos_options, DEFAULT_LEEWAY)
+        Self::with_auth(settings, leptos_options, AuthOptions::default())
     }
 
-    /// [`AppState::new`] with another clock leeway (tests use zero to see expiry promptly).
-    pub fn with_leeway(settings: &Settings, leptos_options: LeptosOptions, leeway: Duration) -> Self {
-        let keys = Arc::new(JwksCache::new(
-            &settings.public.issuer,
-            DEFAULT_REFETCH_COOLDOWN,
-            DEFAULT_FETCH_TIMEOUT,
-        ));
+    /// [`AppState::new`] with other validation options (tests use a zero leeway to see expiry
+    /// promptly, or short timeouts).
+    pub fn with_auth(settings: &Settings, leptos_options: LeptosOptions, auth: AuthOptions) -> Self {
         let validator_settings = ValidatorSettings {
-            leeway,
+            leeway: auth.leeway,
             ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
         };
         Self {
             leptos_options,
             public: settings.public.clone(),
-            validator: Arc::new(TokenValidator::new(validator_settings, keys)),
+            validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
+            products: Arc::new(ProductStore::seeded()),
         }
     }
 }
 
-/// The whole HTTP surface: pages, server functions, health, static files.
+/// The whole HTTP surface: pages, server functions, the REST API, health, static files.
 pub fn router(state: AppState) -> Router {
     let context = {
         let public = state.public.clone();
         let validator = state.validator.clone();
+        let products = state.products.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
+            provide_context(products.clone());
         }
     };
     let routes = generate_route_list(App);
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
+        .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
-}
-
-/// Ready once the tenant's signing keys are loaded: before that, every token would be refused.
-async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.validator.keys().is_empty() {
-        (StatusCode::SERVICE_UNAVAILABLE, "signing keys not loaded yet")
-    } else {
-        (StatusCode::OK, "ready")
-    }
 }
 
 /// Loads the signing keys now (retrying until the tenant answers) and then refreshes them

@@ -5,5 +5,7 @@ pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 pub use product::Product;

@@ -9,10 +9,18 @@ use crate::auth::ApiError;
 
 /// The permission a token needs to read the catalogue.
 pub const READ_PRODUCTS: &str = "read:products";
+/// The permission a token needs to change the catalogue.
+pub const WRITE_PRODUCTS: &str = "write:products";
 
 /// The product list, for a caller whose token grants `read:products`.
 #[server(prefix = "/fn", endpoint = "get_products", client = BearerClient)]
 pub async fn get_products() -> Result<Vec<Product>, ApiError> {
+    use std::sync::Arc;
+
     crate::auth::server::guard::require_permission(READ_PRODUCTS).await?;
-    Ok(super::seed::seeded_products())
+    let store = use_context::<Arc<super::store::ProductStore>>().ok_or_else(|| {
+        tracing::error!("no ProductStore in the server-function context");
+        ApiError::Internal
+    })?;
+    Ok(store.list())
 }
