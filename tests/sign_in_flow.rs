@@ -57,7 +57,7 @@ async fn a_tampered_token_is_refused_with_401() {
 /// A genuine token is refused once it has expired.
 #[tokio::test]
 async fn an_expired_token_is_refused_with_401() {
-    let app = spawn_app(TestOptions { access_token_secs: 2, leeway: Duration::ZERO }).await;
+    let app = spawn_app(TestOptions { access_token_secs: 2, leeway: Duration::ZERO, ..TestOptions::default() }).await;
     let tokens = app.sign_in(SHOPPER, PASSWORD).await;
     assert_eq!(app.call_get_products(Some(&tokens.access_token)).await.status(), 200);
 

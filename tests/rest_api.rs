@@ -1,0 +1,151 @@
+//! The REST API with real tokens from the local tenant: who may read, who may write, and which
+//! routes are for machines only.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::fake_issuer::{FakeIssuer, TestKey};
+use support::{spawn_app, spawn_app_for_issuer, TestOptions, ADMIN, SHOPPER};
+
+const PASSWORD: &str = dev_tenant::DEMO_PASSWORD;
+
+/// A shopper's token and an M2M token both read the catalogue; one product by id too.
+#[tokio::test]
+async fn users_and_machines_with_read_products_get_the_catalogue() {
+    let app = spawn_app(TestOptions::default()).await;
+    let user = app.sign_in(SHOPPER, PASSWORD).await.access_token;
+    let machine = app.m2m_token().await;
+
+    for token in [&user, &machine] {
+        let response = app.get_api("/api/products", Some(token)).await;
+        assert_eq!(response.status(), 200);
+        let products: Vec<Value> = response.json().await.unwrap();
+        assert_eq!(products.len(), 6);
+
+        let response = app.get_api("/api/products/3", Some(token)).await;
+        assert_eq!(response.status(), 200);
+        let product: Value = response.json().await.unwrap();
+        assert_eq!(product["name"], "Solstice Desk Lamp");
+    }
+}
+
+/// An unknown product id is a JSON 404.
+#[tokio::test]
+async fn an_unknown_product_is_a_json_404() {
+    let app = spawn_app(TestOptions::default()).await;
+    let token = app.m2m_token().await;
+    let response = app.get_api("/api/products/4242", Some(&token)).await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "not_found");
+}
+
+/// The shopper (`read:products` only) cannot change a price: 403 naming `write:products`.
+#[tokio::test]
+async fn the_shopper_cannot_reach_a_write_products_route() {
+    let app = spawn_app(TestOptions::default()).await;
+    let shopper = app.sign_in(SHOPPER, PASSWORD).await.access_token;
+    let response = app.patch_api("/api/products/1", &shopper, &json!({ "price_cents": 1 })).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="api", error="insufficient_scope", scope="write:products""#
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "insufficient_scope");
+    assert_eq!(body["error_description"], "The token lacks the 'write:products' permission.");
+
+    // And the price did not change.
+    let product: Value = app.get_api("/api/products/1", Some(&shopper)).await.json().await.unwrap();
+    assert_eq!(product["price_cents"], 3400);
+}
+
+/// The admin changes a price; out-of-range and malformed bodies are refused.
+#[tokio::test]
+async fn the_admin_changes_a_price_within_bounds() {
+    let app = spawn_app(TestOptions::default()).await;
+    let admin = app.sign_in(ADMIN, PASSWORD).await.access_token;
+
+    let response = app.patch_api("/api/products/2", &admin, &json!({ "price_cents": 9900 })).await;
+    assert_eq!(response.status(), 200);
+    let product: Value = app.get_api("/api/products/2", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(product["price_cents"], 9900);
+
+    for (body, status) in [
+        (json!({ "price_cents": 0 }), 422),
+        (json!({ "price_cents": -100 }), 422),
+        (json!({ "price_cents": "12" }), 400),
+        (json!({ "price": 12 }), 400),
+        (json!({ "price_cents": 12, "stock": 3 }), 400),
+    ] {
+        let response = app.patch_api("/api/products/2", &admin, &body).await;
+        assert_eq!(response.status(), status, "{body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"], "invalid_request", "{body}");
+    }
+    let response = app.patch_api("/api/products/4242", &admin, &json!({ "price_cents": 5 })).await;
+    assert_eq!(response.status(), 404);
+}
+
+/// `/api/ai/authenticate` tells a machine who it is, and refuses user tokens (even an admin's).
+#[tokio::test]
+async fn only_machine_tokens_reach_the_ai_routes() {
+    let app = spawn_app(TestOptions::default()).await;
+    let machine = app.m2m_token().await;
+    let response = app.get_api("/api/ai/authenticate", Some(&machine)).await;
+    assert_eq!(response.status(), 200);
+    let identity: Value = response.json().await.unwrap();
+    assert_eq!(identity["client_id"], dev_tenant::DEFAULT_M2M_CLIENT_ID);
+    assert_eq!(identity["scopes"], json!(["read:products", "ai:recommend"]));
+    assert_eq!(identity["permissions"], json!(["read:products", "ai:recommend"]));
+    assert!(identity["expires_at"].as_u64().unwrap() > app.tenant().now());
+
+    for email in [SHOPPER, ADMIN] {
+        let user = app.sign_in(email, PASSWORD).await.access_token;
+        let response = app.get_api("/api/ai/authenticate", Some(&user)).await;
+        assert_eq!(response.status(), 403, "{email}");
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            r#"Bearer realm="api", error="insufficient_scope", error_description="this route accepts only machine-to-machine (client_credentials) tokens""#
+        );
+    }
+    let response = app.get_api("/api/ai/authenticate", None).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="api""#);
+}
+
+/// A machine token without `write:products` cannot write either.
+#[tokio::test]
+async fn a_machine_token_cannot_write_without_the_permission() {
+    let app = spawn_app(TestOptions::default()).await;
+    let machine = app.m2m_token().await;
+    let response = app.patch_api("/api/products/1", &machine, &json!({ "price_cents": 1 })).await;
+    assert_eq!(response.status(), 403);
+}
+
+/// `/healthz` is always up; `/readyz` is 503 until the signing keys are loaded, then 200.
+#[tokio::test]
+async fn readiness_waits_for_the_signing_keys() {
+    let key = TestKey::generate("k");
+    let issuer = FakeIssuer::start(&[&key]).await;
+    issuer.hang(true);
+    let app = spawn_app_for_issuer(
+        issuer.addr,
+        TestOptions {
+            jwks: aura_commerce::auth::server::JwksSettings {
+                timeout: std::time::Duration::from_millis(300),
+                ..Default::default()
+            },
+            ..TestOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(app.get_api("/healthz", None).await.status(), 200);
+    assert_eq!(app.get_api("/readyz", None).await.status(), 503);
+    let token = key.sign(&issuer.claims());
+    assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 401);
+
+    issuer.hang(false);
+    app.wait_until_ready().await;
+    assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 200);
+}
