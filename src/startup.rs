@@ -62,7 +62,10 @@ pub struct AuthOptions {
 
 impl Default for AuthOptions {
     fn default() -> Self {
-        Self { leeway: DEFAULT_LEEWAY, jwks: JwksSettings::default() }
+        Self {
+            leeway: DEFAULT_LEEWAY,
+            jwks: JwksSettings::default(),
+        }
     }
 }
 
@@ -74,7 +77,11 @@ impl AppState {
 
     /// [`AppState::new`] with other validation options (tests use a zero leeway to see expiry
     /// promptly, or short timeouts).
-    pub fn with_auth(settings: &Settings, leptos_options: LeptosOptions, auth: AuthOptions) -> Self {
+    pub fn with_auth(
+        settings: &Settings,
+        leptos_options: LeptosOptions,
+        auth: AuthOptions,
+    ) -> Self {
         let validator_settings = ValidatorSettings {
             leeway: auth.leeway,
             ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
@@ -107,7 +114,9 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .with_state(state)
 }
 
@@ -149,7 +158,9 @@ pub fn dev_tenant_state_dir() -> PathBuf {
 pub fn local_tenant_config(listener: &TcpListener, app_origin: &str) -> dev_tenant::TenantConfig {
     let issuer = format!(
         "http://{}/",
-        listener.local_addr().expect("a bound listener has an address")
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
     );
     let mut config = dev_tenant::TenantConfig::with_defaults(&issuer);
     config.allow_app_origin(app_origin);

@@ -15,8 +15,10 @@ use support::{spawn_app, spawn_app_for_issuer, TestOptions};
 /// A token shaped like the tenant's, naming `kid`, with a signature of the right length that
 /// no key made.
 fn token_with_kid(kid: &str) -> String {
-    let header = URL_SAFE_NO_PAD.encode(json!({ "alg": "RS256", "typ": "JWT", "kid": kid }).to_string());
-    let payload = URL_SAFE_NO_PAD.encode(json!({ "sub": "x", "exp": 9_999_999_999u64 }).to_string());
+    let header =
+        URL_SAFE_NO_PAD.encode(json!({ "alg": "RS256", "typ": "JWT", "kid": kid }).to_string());
+    let payload =
+        URL_SAFE_NO_PAD.encode(json!({ "sub": "x", "exp": 9_999_999_999u64 }).to_string());
     format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]))
 }
 
@@ -27,7 +29,10 @@ async fn a_token_signed_by_a_freshly_added_key_is_accepted() {
     let app = spawn_app(TestOptions::default()).await;
     let tenant = app.tenant();
     let before = app.m2m_token().await;
-    assert_eq!(app.get_api("/api/products", Some(&before)).await.status(), 200);
+    assert_eq!(
+        app.get_api("/api/products", Some(&before)).await.status(),
+        200
+    );
 
     let fetches = tenant.jwks_fetches();
     let new_kid = tenant.rotate_signing_key().unwrap();
@@ -36,10 +41,22 @@ async fn a_token_signed_by_a_freshly_added_key_is_accepted() {
     assert_ne!(before, after);
 
     let response = app.get_api("/api/products", Some(&after)).await;
-    assert_eq!(response.status(), 200, "{:?}", response.headers().get("www-authenticate"));
-    assert_eq!(tenant.jwks_fetches(), fetches + 1, "exactly one fetch brought the new key");
+    assert_eq!(
+        response.status(),
+        200,
+        "{:?}",
+        response.headers().get("www-authenticate")
+    );
+    assert_eq!(
+        tenant.jwks_fetches(),
+        fetches + 1,
+        "exactly one fetch brought the new key"
+    );
     // The older key is still published, so its tokens still pass.
-    assert_eq!(app.get_api("/api/products", Some(&before)).await.status(), 200);
+    assert_eq!(
+        app.get_api("/api/products", Some(&before)).await.status(),
+        200
+    );
 }
 
 /// 200 concurrent requests, each with a different unknown `kid`, cause at most one fetch of
@@ -74,7 +91,10 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch() {
 async fn with_the_tenant_down_cached_keys_keep_serving() {
     let timeout = Duration::from_secs(2);
     let app = spawn_app(TestOptions {
-        jwks: JwksSettings { timeout, ..JwksSettings::default() },
+        jwks: JwksSettings {
+            timeout,
+            ..JwksSettings::default()
+        },
         ..TestOptions::default()
     })
     .await;
@@ -83,7 +103,10 @@ async fn with_the_tenant_down_cached_keys_keep_serving() {
     tenant.advance_clock(1); // a different iat/exp, so a different token
     let unseen = app.m2m_token().await;
     assert_ne!(first, unseen);
-    assert_eq!(app.get_api("/api/products", Some(&first)).await.status(), 200);
+    assert_eq!(
+        app.get_api("/api/products", Some(&first)).await.status(),
+        200
+    );
 
     app.stop_tenant();
     // Wait until the tenant really refuses connections.
@@ -99,9 +122,15 @@ async fn with_the_tenant_down_cached_keys_keep_serving() {
     assert_eq!(app.state.validator.remembered_tokens(), 2);
 
     let started = Instant::now();
-    let response = app.get_api("/api/products", Some(&token_with_kid("rotated-while-down"))).await;
+    let response = app
+        .get_api("/api/products", Some(&token_with_kid("rotated-while-down")))
+        .await;
     assert_eq!(response.status(), 401);
-    assert!(started.elapsed() < timeout, "refused in {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < timeout,
+        "refused in {:?}",
+        started.elapsed()
+    );
 }
 
 /// A tenant that accepts connections and never answers: requests with an unknown `kid` are
@@ -113,7 +142,13 @@ async fn a_hanging_tenant_does_not_hang_requests() {
     let timeout = Duration::from_millis(800);
     let app = spawn_app_for_issuer(
         issuer.addr,
-        TestOptions { jwks: JwksSettings { timeout, ..JwksSettings::default() }, ..TestOptions::default() },
+        TestOptions {
+            jwks: JwksSettings {
+                timeout,
+                ..JwksSettings::default()
+            },
+            ..TestOptions::default()
+        },
     )
     .await;
     app.wait_until_ready().await;
@@ -122,18 +157,22 @@ async fn a_hanging_tenant_does_not_hang_requests() {
     let unknown = TestKey::generate("k2").sign(&issuer.claims());
     let known = key.sign(&issuer.claims());
     let started = Instant::now();
-    let (refused, accepted) = tokio::join!(
-        app.get_api("/api/products", Some(&unknown)),
-        async {
-            // Sent while the fetch for `unknown` hangs.
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            let response = app.get_api("/api/products", Some(&known)).await;
-            (response.status(), started.elapsed())
-        }
-    );
+    let (refused, accepted) = tokio::join!(app.get_api("/api/products", Some(&unknown)), async {
+        // Sent while the fetch for `unknown` hangs.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let response = app.get_api("/api/products", Some(&known)).await;
+        (response.status(), started.elapsed())
+    });
     let refused_after = started.elapsed();
     assert_eq!(refused.status(), 401);
-    assert!(refused_after < timeout + Duration::from_secs(1), "refused after {refused_after:?}");
+    assert!(
+        refused_after < timeout + Duration::from_secs(1),
+        "refused after {refused_after:?}"
+    );
     assert_eq!(accepted.0, 200);
-    assert!(accepted.1 < timeout, "a cached key does not wait for the fetch ({:?})", accepted.1);
+    assert!(
+        accepted.1 < timeout,
+        "a cached key does not wait for the fetch ({:?})",
+        accepted.1
+    );
 }

@@ -45,7 +45,9 @@ async fn an_unknown_product_is_a_json_404() {
 async fn the_shopper_cannot_reach_a_write_products_route() {
     let app = spawn_app(TestOptions::default()).await;
     let shopper = app.sign_in(SHOPPER, PASSWORD).await.access_token;
-    let response = app.patch_api("/api/products/1", &shopper, &json!({ "price_cents": 1 })).await;
+    let response = app
+        .patch_api("/api/products/1", &shopper, &json!({ "price_cents": 1 }))
+        .await;
     assert_eq!(response.status(), 403);
     assert_eq!(
         response.headers()["www-authenticate"],
@@ -53,10 +55,18 @@ async fn the_shopper_cannot_reach_a_write_products_route() {
     );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "insufficient_scope");
-    assert_eq!(body["error_description"], "The token lacks the 'write:products' permission.");
+    assert_eq!(
+        body["error_description"],
+        "The token lacks the 'write:products' permission."
+    );
 
     // And the price did not change.
-    let product: Value = app.get_api("/api/products/1", Some(&shopper)).await.json().await.unwrap();
+    let product: Value = app
+        .get_api("/api/products/1", Some(&shopper))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(product["price_cents"], 3400);
 }
 
@@ -66,9 +76,16 @@ async fn the_admin_changes_a_price_within_bounds() {
     let app = spawn_app(TestOptions::default()).await;
     let admin = app.sign_in(ADMIN, PASSWORD).await.access_token;
 
-    let response = app.patch_api("/api/products/2", &admin, &json!({ "price_cents": 9900 })).await;
+    let response = app
+        .patch_api("/api/products/2", &admin, &json!({ "price_cents": 9900 }))
+        .await;
     assert_eq!(response.status(), 200);
-    let product: Value = app.get_api("/api/products/2", Some(&admin)).await.json().await.unwrap();
+    let product: Value = app
+        .get_api("/api/products/2", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(product["price_cents"], 9900);
 
     for (body, status) in [
@@ -83,7 +100,9 @@ async fn the_admin_changes_a_price_within_bounds() {
         let error: Value = response.json().await.unwrap();
         assert_eq!(error["error"], "invalid_request", "{body}");
     }
-    let response = app.patch_api("/api/products/4242", &admin, &json!({ "price_cents": 5 })).await;
+    let response = app
+        .patch_api("/api/products/4242", &admin, &json!({ "price_cents": 5 }))
+        .await;
     assert_eq!(response.status(), 404);
 }
 
@@ -97,7 +116,10 @@ async fn only_machine_tokens_reach_the_ai_routes() {
     let identity: Value = response.json().await.unwrap();
     assert_eq!(identity["client_id"], dev_tenant::DEFAULT_M2M_CLIENT_ID);
     assert_eq!(identity["scopes"], json!(["read:products", "ai:recommend"]));
-    assert_eq!(identity["permissions"], json!(["read:products", "ai:recommend"]));
+    assert_eq!(
+        identity["permissions"],
+        json!(["read:products", "ai:recommend"])
+    );
     assert!(identity["expires_at"].as_u64().unwrap() > app.tenant().now());
 
     for email in [SHOPPER, ADMIN] {
@@ -111,7 +133,10 @@ async fn only_machine_tokens_reach_the_ai_routes() {
     }
     let response = app.get_api("/api/ai/authenticate", None).await;
     assert_eq!(response.status(), 401);
-    assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="api""#);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="api""#
+    );
 }
 
 /// A machine token without `write:products` cannot write either.
@@ -119,7 +144,9 @@ async fn only_machine_tokens_reach_the_ai_routes() {
 async fn a_machine_token_cannot_write_without_the_permission() {
     let app = spawn_app(TestOptions::default()).await;
     let machine = app.m2m_token().await;
-    let response = app.patch_api("/api/products/1", &machine, &json!({ "price_cents": 1 })).await;
+    let response = app
+        .patch_api("/api/products/1", &machine, &json!({ "price_cents": 1 }))
+        .await;
     assert_eq!(response.status(), 403);
 }
 
@@ -143,9 +170,15 @@ async fn readiness_waits_for_the_signing_keys() {
     assert_eq!(app.get_api("/healthz", None).await.status(), 200);
     assert_eq!(app.get_api("/readyz", None).await.status(), 503);
     let token = key.sign(&issuer.claims());
-    assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 401);
+    assert_eq!(
+        app.get_api("/api/products", Some(&token)).await.status(),
+        401
+    );
 
     issuer.hang(false);
     app.wait_until_ready().await;
-    assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 200);
+    assert_eq!(
+        app.get_api("/api/products", Some(&token)).await.status(),
+        200
+    );
 }

@@ -38,7 +38,12 @@ struct Row {
 }
 
 fn row(case: &'static str, token: String, description: &str) -> Row {
-    Row { case, sent: Sent::Bearer(token), status: 401, challenge: invalid(description) }
+    Row {
+        case,
+        sent: Sent::Bearer(token),
+        status: 401,
+        challenge: invalid(description),
+    }
 }
 
 fn b64(bytes: impl AsRef<[u8]>) -> String {
@@ -80,7 +85,12 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
     let now = now();
 
     let rows = vec![
-        Row { case: "no Authorization header", sent: Sent::NoHeader, status: 401, challenge: BARE.into() },
+        Row {
+            case: "no Authorization header",
+            sent: Sent::NoHeader,
+            status: 401,
+            challenge: BARE.into(),
+        },
         Row {
             case: "another scheme",
             sent: Sent::Authorization(format!("Basic {valid}")),
@@ -90,26 +100,55 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
         row("one segment", "abc".into(), MALFORMED),
         row("two segments", format!("{h}.{p}"), MALFORMED),
         row("four segments", format!("{valid}.{s}"), MALFORMED),
-        row("bad base64 in the payload", format!("{h}.{}*.{s}", &p[1..]), MALFORMED),
+        row(
+            "bad base64 in the payload",
+            format!("{h}.{}*.{s}", &p[1..]),
+            MALFORMED,
+        ),
         row("padded base64", format!("{h}.{p}==.{s}"), MALFORMED),
-        row("a header that is not JSON", format!("{}.{p}.{s}", b64("not json")), MALFORMED),
+        row(
+            "a header that is not JSON",
+            format!("{}.{p}.{s}", b64("not json")),
+            MALFORMED,
+        ),
         row(
             "alg none",
-            format!("{}.{p}.", b64(json!({ "alg": "none", "kid": key.kid }).to_string())),
+            format!(
+                "{}.{p}.",
+                b64(json!({ "alg": "none", "kid": key.kid }).to_string())
+            ),
             ALGORITHM,
         ),
         row(
             "HS256 signed with the RSA public key",
-            hs256(&key.public_key_der(), &json!({ "alg": "HS256", "kid": key.kid }), &good),
+            hs256(
+                &key.public_key_der(),
+                &json!({ "alg": "HS256", "kid": key.kid }),
+                &good,
+            ),
             ALGORITHM,
         ),
         row(
             "RS384 when only RS256 is allowed",
-            key.sign_raw(&json!({ "alg": "RS384", "kid": key.kid }).to_string(), &good.to_string()),
+            key.sign_raw(
+                &json!({ "alg": "RS384", "kid": key.kid }).to_string(),
+                &good.to_string(),
+            ),
             ALGORITHM,
         ),
-        row("signed by another RSA key with the same kid", impostor.sign(&good), SIGNATURE),
-        row("payload changed after signing", format!("{h}.{}.{s}", b64(with(good.clone(), "permissions", Some(json!(["write:products"]))).to_string())), SIGNATURE),
+        row(
+            "signed by another RSA key with the same kid",
+            impostor.sign(&good),
+            SIGNATURE,
+        ),
+        row(
+            "payload changed after signing",
+            format!(
+                "{h}.{}.{s}",
+                b64(with(good.clone(), "permissions", Some(json!(["write:products"]))).to_string())
+            ),
+            SIGNATURE,
+        ),
         row(
             "no kid",
             key.sign_raw(&json!({ "alg": "RS256" }).to_string(), &good.to_string()),
@@ -123,8 +162,16 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
             ),
             "the token names a critical extension this server does not support",
         ),
-        row("unknown kid", TestKey::generate("nobody-knows-me").sign(&good), UNKNOWN_KEY),
-        row("expired", key.sign(&with(good.clone(), "exp", Some(json!(now - 60)))), "the token has expired"),
+        row(
+            "unknown kid",
+            TestKey::generate("nobody-knows-me").sign(&good),
+            UNKNOWN_KEY,
+        ),
+        row(
+            "expired",
+            key.sign(&with(good.clone(), "exp", Some(json!(now - 60)))),
+            "the token has expired",
+        ),
         row(
             "nbf in the future",
             key.sign(&with(good.clone(), "nbf", Some(json!(now + 600)))),
@@ -132,34 +179,79 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
         ),
         row(
             "wrong iss",
-            key.sign(&with(good.clone(), "iss", Some(json!("https://evil.example/")))),
+            key.sign(&with(
+                good.clone(),
+                "iss",
+                Some(json!("https://evil.example/")),
+            )),
             "the token was issued by another issuer",
         ),
         row(
             "iss without the trailing slash",
-            key.sign(&with(good.clone(), "iss", Some(json!(issuer.issuer.trim_end_matches('/'))))),
+            key.sign(&with(
+                good.clone(),
+                "iss",
+                Some(json!(issuer.issuer.trim_end_matches('/'))),
+            )),
             "the token was issued by another issuer",
         ),
         row(
             "wrong aud",
-            key.sign(&with(good.clone(), "aud", Some(json!("https://other.api/")))),
+            key.sign(&with(
+                good.clone(),
+                "aud",
+                Some(json!("https://other.api/")),
+            )),
             "the token is meant for another audience",
         ),
-        row("missing aud", key.sign(&with(good.clone(), "aud", None)), BAD_CLAIMS),
-        row("exp as a string", key.sign(&with(good.clone(), "exp", Some(json!("9999999999")))), BAD_CLAIMS),
-        row("exp missing", key.sign(&with(good.clone(), "exp", None)), BAD_CLAIMS),
-        row("nbf as a string", key.sign(&with(good.clone(), "nbf", Some(json!("0")))), BAD_CLAIMS),
-        row("permissions as a string", key.sign(&with(good.clone(), "permissions", Some(json!("read:products")))), BAD_CLAIMS),
-        row("claims as an array", key.sign_raw(&key.header().to_string(), "[1,2,3]"), BAD_CLAIMS),
+        row(
+            "missing aud",
+            key.sign(&with(good.clone(), "aud", None)),
+            BAD_CLAIMS,
+        ),
+        row(
+            "exp as a string",
+            key.sign(&with(good.clone(), "exp", Some(json!("9999999999")))),
+            BAD_CLAIMS,
+        ),
+        row(
+            "exp missing",
+            key.sign(&with(good.clone(), "exp", None)),
+            BAD_CLAIMS,
+        ),
+        row(
+            "nbf as a string",
+            key.sign(&with(good.clone(), "nbf", Some(json!("0")))),
+            BAD_CLAIMS,
+        ),
+        row(
+            "permissions as a string",
+            key.sign(&with(
+                good.clone(),
+                "permissions",
+                Some(json!("read:products")),
+            )),
+            BAD_CLAIMS,
+        ),
+        row(
+            "claims as an array",
+            key.sign_raw(&key.header().to_string(), "[1,2,3]"),
+            BAD_CLAIMS,
+        ),
         row(
             "oversized token",
-            key.sign(&with(good.clone(), "padding", Some(json!("x".repeat(9 * 1024))))),
+            key.sign(&with(
+                good.clone(),
+                "padding",
+                Some(json!("x".repeat(9 * 1024))),
+            )),
             "the token is too large",
         ),
         row(
             "jku pointing at another key set",
             attacker.sign_raw(
-                &json!({ "alg": "RS256", "kid": attacker.kid, "jku": issuer.attacker_jwks_url() }).to_string(),
+                &json!({ "alg": "RS256", "kid": attacker.kid, "jku": issuer.attacker_jwks_url() })
+                    .to_string(),
                 &good.to_string(),
             ),
             UNKNOWN_KEY,
@@ -167,7 +259,8 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
         row(
             "jku with our kid, signed by the attacker",
             impostor.sign_raw(
-                &json!({ "alg": "RS256", "kid": key.kid, "jku": issuer.attacker_jwks_url() }).to_string(),
+                &json!({ "alg": "RS256", "kid": key.kid, "jku": issuer.attacker_jwks_url() })
+                    .to_string(),
                 &good.to_string(),
             ),
             SIGNATURE,
@@ -198,7 +291,11 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let body: Value = response.json().await.unwrap_or(Value::Null);
-        let expected_error = if row.challenge == BARE { "invalid_request" } else { "invalid_token" };
+        let expected_error = if row.challenge == BARE {
+            "invalid_request"
+        } else {
+            "invalid_token"
+        };
         if status != row.status || challenge != row.challenge || body["error"] != expected_error {
             failures.push(format!(
                 "{}: got {status} {challenge:?} {body}, want {} {:?}",
@@ -206,8 +303,17 @@ async fn each_bad_token_is_refused_with_its_rfc_6750_challenge() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} rows failed:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(issuer.attacker_fetches(), 0, "a token's jku is never fetched");
+    assert!(
+        failures.is_empty(),
+        "{} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        issuer.attacker_fetches(),
+        0,
+        "a token's jku is never fetched"
+    );
 
     // The control: the same key and claims, untouched, are accepted.
     let response = app.get_api("/api/products", Some(&valid)).await;
@@ -223,15 +329,27 @@ async fn leeway_applies_to_exp() {
     let lenient = spawn_app_for_issuer(issuer.addr, TestOptions::default()).await;
     let strict = spawn_app_for_issuer(
         issuer.addr,
-        TestOptions { leeway: std::time::Duration::ZERO, ..TestOptions::default() },
+        TestOptions {
+            leeway: std::time::Duration::ZERO,
+            ..TestOptions::default()
+        },
     )
     .await;
     lenient.wait_until_ready().await;
     strict.wait_until_ready().await;
 
     let token = key.sign(&with(issuer.claims(), "exp", Some(json!(now() - 3))));
-    assert_eq!(lenient.get_api("/api/products", Some(&token)).await.status(), 200);
-    assert_eq!(strict.get_api("/api/products", Some(&token)).await.status(), 401);
+    assert_eq!(
+        lenient
+            .get_api("/api/products", Some(&token))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        strict.get_api("/api/products", Some(&token)).await.status(),
+        401
+    );
 }
 
 /// `aud` may be a single string as well as an array.
@@ -241,8 +359,15 @@ async fn aud_as_a_string_is_accepted() {
     let issuer = FakeIssuer::start(&[&key]).await;
     let app = spawn_app_for_issuer(issuer.addr, TestOptions::default()).await;
     app.wait_until_ready().await;
-    let token = key.sign(&with(issuer.claims(), "aud", Some(json!(dev_tenant::DEFAULT_AUDIENCE))));
-    assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 200);
+    let token = key.sign(&with(
+        issuer.claims(),
+        "aud",
+        Some(json!(dev_tenant::DEFAULT_AUDIENCE)),
+    ));
+    assert_eq!(
+        app.get_api("/api/products", Some(&token)).await.status(),
+        200
+    );
 }
 
 /// A token is verified once, then served from the verified-token cache; an expired one is not.
@@ -256,12 +381,18 @@ async fn a_verified_token_is_remembered_until_its_exp() {
 
     let token = key.sign(&issuer.claims());
     for _ in 0..3 {
-        assert_eq!(app.get_api("/api/products", Some(&token)).await.status(), 200);
+        assert_eq!(
+            app.get_api("/api/products", Some(&token)).await.status(),
+            200
+        );
     }
     assert_eq!(validator.remembered_tokens(), 1);
 
     // Within the leeway after exp: accepted, but not remembered.
     let late = key.sign(&with(issuer.claims(), "exp", Some(json!(now() - 1))));
-    assert_eq!(app.get_api("/api/products", Some(&late)).await.status(), 200);
+    assert_eq!(
+        app.get_api("/api/products", Some(&late)).await.status(),
+        200
+    );
     assert_eq!(validator.remembered_tokens(), 1);
 }

@@ -16,7 +16,10 @@ pub fn router() -> Router<AppState> {
 /// Ready once the tenant's signing keys are loaded: before that, every token would be refused.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if state.validator.keys().is_empty() {
-        (StatusCode::SERVICE_UNAVAILABLE, "signing keys not loaded yet")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "signing keys not loaded yet",
+        )
     } else {
         (StatusCode::OK, "ready")
     }

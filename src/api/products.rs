@@ -78,10 +78,15 @@ async fn update(
     body: Bytes,
 ) -> Result<Json<Product>, RestError> {
     let change: ProductChange = serde_json::from_slice(&body).map_err(|error| {
-        RestError::InvalidRequest(format!("the body must be {{\"price_cents\": <integer>}}: {error}"))
+        RestError::InvalidRequest(format!(
+            "the body must be {{\"price_cents\": <integer>}}: {error}"
+        ))
     })?;
     let price = PriceCents::parse(change.price_cents).map_err(RestError::InvalidValue)?;
-    store.set_price(id, price).map(Json).ok_or_else(|| no_such_product(id))
+    store
+        .set_price(id, price)
+        .map(Json)
+        .ok_or_else(|| no_such_product(id))
 }
 
 fn no_such_product(id: u32) -> RestError {

@@ -14,7 +14,9 @@ pub struct ProductStore {
 impl ProductStore {
     /// The seeded products of a fresh clone.
     pub fn seeded() -> Self {
-        Self { products: RwLock::new(seeded_products()) }
+        Self {
+            products: RwLock::new(seeded_products()),
+        }
     }
 
     /// Every product, in catalogue order.
@@ -24,7 +26,12 @@ impl ProductStore {
 
     /// The product `id`, if there is one.
     pub fn get(&self, id: u32) -> Option<Product> {
-        self.products.read().expect("product lock").iter().find(|p| p.id == id).cloned()
+        self.products
+            .read()
+            .expect("product lock")
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
     }
 
     /// Sets the price of product `id`; `None` if there is no such product.
@@ -75,6 +82,8 @@ mod tests {
         let changed = store.set_price(1, PriceCents::parse(999).unwrap()).unwrap();
         assert_eq!(changed.price_cents, 999);
         assert_eq!(store.get(1).unwrap().price_cents, 999);
-        assert!(store.set_price(4242, PriceCents::parse(1).unwrap()).is_none());
+        assert!(store
+            .set_price(4242, PriceCents::parse(1).unwrap())
+            .is_none());
     }
 }

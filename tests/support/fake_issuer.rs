@@ -25,7 +25,10 @@ pub struct TestKey {
 
 impl TestKey {
     pub fn generate(kid: &str) -> Self {
-        Self { kid: kid.to_owned(), pair: KeyPair::generate(KeySize::Rsa2048).unwrap() }
+        Self {
+            kid: kid.to_owned(),
+            pair: KeyPair::generate(KeySize::Rsa2048).unwrap(),
+        }
     }
 
     /// The public JWK, as Auth0 publishes it.
@@ -48,10 +51,16 @@ impl TestKey {
 
     /// `header.payload.signature` with an RS256 signature over exactly these JSON texts.
     pub fn sign_raw(&self, header: &str, payload: &str) -> String {
-        let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
         let mut signature = vec![0; self.pair.public_modulus_len()];
         let rng = aws_lc_rs::rand::SystemRandom::new();
-        self.pair.sign(&RSA_PKCS1_SHA256, &rng, input.as_bytes(), &mut signature).unwrap();
+        self.pair
+            .sign(&RSA_PKCS1_SHA256, &rng, input.as_bytes(), &mut signature)
+            .unwrap();
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 
@@ -102,7 +111,11 @@ impl FakeIssuer {
             .route("/attacker/jwks.json", get(attacker_jwks))
             .with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self { addr, issuer, state }
+        Self {
+            addr,
+            issuer,
+            state,
+        }
     }
 
     /// The URL of the attacker's key set (served by the same server, counted apart).
@@ -162,5 +175,8 @@ async fn attacker_jwks(State(state): State<Arc<IssuerState>>) -> Json<Value> {
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }

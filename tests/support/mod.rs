@@ -78,22 +78,41 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
 
 /// The app alone, trusting the issuer at `issuer_addr` (a test's own, see [`fake_issuer`]).
 /// Returns at once, ready or not.
-pub async fn spawn_app_for_issuer(issuer_addr: std::net::SocketAddr, options: TestOptions) -> TestApp {
+pub async fn spawn_app_for_issuer(
+    issuer_addr: std::net::SocketAddr,
+    options: TestOptions,
+) -> TestApp {
     let app_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    serve_app(app_listener, Settings::for_local_tenant(issuer_addr), &options).await
+    serve_app(
+        app_listener,
+        Settings::for_local_tenant(issuer_addr),
+        &options,
+    )
+    .await
 }
 
-async fn serve_app(app_listener: TcpListener, settings: Settings, options: &TestOptions) -> TestApp {
+async fn serve_app(
+    app_listener: TcpListener,
+    settings: Settings,
+    options: &TestOptions,
+) -> TestApp {
     let app_addr = app_listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("aura-commerce")
         .site_root("target/site")
         .site_addr(app_addr)
         .build();
-    let auth = AuthOptions { leeway: options.leeway, jwks: options.jwks.clone() };
+    let auth = AuthOptions {
+        leeway: options.leeway,
+        jwks: options.jwks.clone(),
+    };
     let state = AppState::with_auth(&settings, leptos_options, auth);
     startup::spawn_key_refresh(state.validator.keys().clone());
-    tokio::spawn(startup::serve(app_listener, startup::router(state.clone()), std::future::pending()));
+    tokio::spawn(startup::serve(
+        app_listener,
+        startup::router(state.clone()),
+        std::future::pending(),
+    ));
 
     TestApp {
         origin: startup::origin_of(app_addr),
@@ -135,7 +154,9 @@ impl TestApp {
 
     /// The local tenant's handle.
     pub fn tenant(&self) -> &TenantHandle {
-        self.tenant.as_ref().expect("this app runs with the local tenant")
+        self.tenant
+            .as_ref()
+            .expect("this app runs with the local tenant")
     }
 
     /// Stops the local tenant's server; the app keeps running.
@@ -155,8 +176,19 @@ impl TestApp {
     }
 
     /// `PATCH path` with a JSON body.
-    pub async fn patch_api(&self, path: &str, bearer: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.api.patch(self.url(path)).bearer_auth(bearer).json(body).send().await.unwrap()
+    pub async fn patch_api(
+        &self,
+        path: &str,
+        bearer: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.api
+            .patch(self.url(path))
+            .bearer_auth(bearer)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// An M2M access token from the local tenant, obtained exactly as the user's guide does
@@ -210,18 +242,32 @@ impl TestApp {
         let html = page.text().await.unwrap();
         let form = HtmlForm::parse(&html);
 
-        let action = url::Url::parse(&authorize).unwrap().join(&form.action).unwrap();
+        let action = url::Url::parse(&authorize)
+            .unwrap()
+            .join(&form.action)
+            .unwrap();
         let mut fields = form.hidden;
         fields.push(("username".into(), email.into()));
         fields.push(("password".into(), password.into()));
         fields.push(("action".into(), "login".into()));
         let submitted = browser.post(action).form(&fields).send().await.unwrap();
-        assert_eq!(submitted.status(), 302, "a correct password redirects back to the app");
+        assert_eq!(
+            submitted.status(),
+            302,
+            "a correct password redirects back to the app"
+        );
         let location = submitted.headers()["location"].to_str().unwrap().to_owned();
         let callback = url::Url::parse(&location).unwrap();
-        assert_eq!(format!("{}{}", self.origin, "/callback"), callback.as_str().split('?').next().unwrap());
+        assert_eq!(
+            format!("{}{}", self.origin, "/callback"),
+            callback.as_str().split('?').next().unwrap()
+        );
         let query: std::collections::HashMap<_, _> = callback.query_pairs().into_owned().collect();
-        assert_eq!(query.get("state"), Some(&transaction.state), "state comes back unchanged");
+        assert_eq!(
+            query.get("state"),
+            Some(&transaction.state),
+            "state comes back unchanged"
+        );
         let code = query.get("code").expect("a code");
 
         let exchange = browser
@@ -231,7 +277,11 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(exchange.status(), 200, "the code exchange without a secret succeeds");
+        assert_eq!(
+            exchange.status(),
+            200,
+            "the code exchange without a secret succeeds"
+        );
         exchange.json().await.unwrap()
     }
 }
@@ -250,7 +300,12 @@ impl HtmlForm {
             .match_indices("<input")
             .map(|(at, _)| tag_at(html, at))
             .filter(|tag| attribute(tag, "type").as_deref() == Some("hidden"))
-            .map(|tag| (attribute(tag, "name").unwrap(), attribute(tag, "value").unwrap_or_default()))
+            .map(|tag| {
+                (
+                    attribute(tag, "name").unwrap(),
+                    attribute(tag, "value").unwrap_or_default(),
+                )
+            })
             .collect();
         Self { action, hidden }
     }

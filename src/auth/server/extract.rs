@@ -39,7 +39,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let validator = Arc::<TokenValidator>::from_ref(state);
-        authenticate(&validator, &parts.headers).await.map(Authenticated)
+        authenticate(&validator, &parts.headers)
+            .await
+            .map(Authenticated)
     }
 }
 

@@ -16,7 +16,10 @@ pub async fn authenticate(
     headers: &HeaderMap,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
     let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
-    validator.validate(token).await.map_err(AuthRejection::Invalid)
+    validator
+        .validate(token)
+        .await
+        .map_err(AuthRejection::Invalid)
 }
 
 /// Validates the request's bearer token and checks it grants `permission` (the `permissions`

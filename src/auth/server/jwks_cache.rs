@@ -241,7 +241,10 @@ impl JwksCache {
 
     /// GETs `url`, reading at most [`MAX_DOCUMENT_BYTES`].
     async fn get(&self, url: &str) -> Result<Vec<u8>, JwksError> {
-        let unreachable = |reason: String| JwksError::Unreachable { url: url.to_owned(), reason };
+        let unreachable = |reason: String| JwksError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        };
         let mut response = self
             .http
             .get(url)
@@ -251,7 +254,11 @@ impl JwksCache {
             .error_for_status()
             .map_err(|e| unreachable(e.to_string()))?;
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(e.to_string()))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| unreachable(e.to_string()))?
+        {
             if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
                 return Err(JwksError::Unreadable {
                     url: url.to_owned(),
@@ -280,7 +287,10 @@ fn usable_rsa_key(
     };
     let n = URL_SAFE_NO_PAD.decode(&jwk.n).ok()?;
     let e = URL_SAFE_NO_PAD.decode(&jwk.e).ok()?;
-    let components = RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() };
+    let components = RsaPublicKeyComponents {
+        n: n.as_slice(),
+        e: e.as_slice(),
+    };
     let verifiers: Vec<_> = allowed
         .iter()
         .copied()
@@ -328,9 +338,16 @@ mod tests {
             { "kty": "oct", "kid": "oct", "k": "c2VjcmV0" },
         ]});
         let cache = cache();
-        assert_eq!(cache.load_key_set(document.to_string().as_bytes()).unwrap(), 2);
+        assert_eq!(
+            cache.load_key_set(document.to_string().as_bytes()).unwrap(),
+            2
+        );
         assert!(cache.cached("plain").is_some());
-        assert!(cache.cached("sig").unwrap().verifier(SigningAlgorithm::RS256).is_some());
+        assert!(cache
+            .cached("sig")
+            .unwrap()
+            .verifier(SigningAlgorithm::RS256)
+            .is_some());
         for kid in ["enc", "rs512", "hs", "ec", "oct"] {
             assert!(cache.cached(kid).is_none(), "{kid}");
         }
@@ -341,9 +358,13 @@ mod tests {
         let n = modulus();
         let n = n.as_str();
         let cache = cache();
-        let good = serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "k1", "n": n, "e": "AQAB" }] });
+        let good =
+            serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "k1", "n": n, "e": "AQAB" }] });
         cache.load_key_set(good.to_string().as_bytes()).unwrap();
-        assert!(matches!(cache.load_key_set(br#"{"keys":[]}"#), Err(JwksError::NoUsableKeys)));
+        assert!(matches!(
+            cache.load_key_set(br#"{"keys":[]}"#),
+            Err(JwksError::NoUsableKeys)
+        ));
         assert!(cache.load_key_set(b"not json").is_err());
         assert_eq!(cache.len(), 1);
     }
@@ -353,7 +374,8 @@ mod tests {
         let n = modulus();
         let n = n.as_str();
         let cache = cache();
-        let one = serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "k1", "n": n, "e": "AQAB" }] });
+        let one =
+            serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "k1", "n": n, "e": "AQAB" }] });
         let two = serde_json::json!({ "keys": [
             { "kty": "RSA", "kid": "k1", "n": n, "e": "AQAB" },
             { "kty": "RSA", "kid": "k2", "n": n, "e": "AQAB" },
@@ -361,7 +383,11 @@ mod tests {
         cache.load_key_set(one.to_string().as_bytes()).unwrap();
         let start = cache.generation();
         cache.load_key_set(two.to_string().as_bytes()).unwrap();
-        assert_eq!(cache.generation(), start, "adding a key keeps verified tokens");
+        assert_eq!(
+            cache.generation(),
+            start,
+            "adding a key keeps verified tokens"
+        );
         cache.load_key_set(one.to_string().as_bytes()).unwrap();
         assert_ne!(cache.generation(), start, "withdrawing one forgets them");
     }

@@ -29,7 +29,9 @@ impl AuthRejection {
     pub fn status(&self) -> StatusCode {
         match self {
             AuthRejection::Missing | AuthRejection::Invalid(_) => StatusCode::UNAUTHORIZED,
-            AuthRejection::InsufficientScope(_) | AuthRejection::MachineOnly => StatusCode::FORBIDDEN,
+            AuthRejection::InsufficientScope(_) | AuthRejection::MachineOnly => {
+                StatusCode::FORBIDDEN
+            }
         }
     }
 
@@ -49,7 +51,8 @@ impl AuthRejection {
                 r#"Bearer realm="api", error="insufficient_scope", error_description="{MACHINE_ONLY}""#
             ),
         };
-        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
+        HeaderValue::from_str(&value)
+            .unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
     }
 
     /// `(error, error_description)` for the JSON body.
@@ -106,7 +109,10 @@ mod tests {
 
     #[test]
     fn challenges_follow_rfc_6750() {
-        assert_eq!(AuthRejection::Missing.www_authenticate(), r#"Bearer realm="api""#);
+        assert_eq!(
+            AuthRejection::Missing.www_authenticate(),
+            r#"Bearer realm="api""#
+        );
         assert_eq!(
             AuthRejection::Invalid(TokenError::Expired).www_authenticate(),
             r#"Bearer realm="api", error="invalid_token", error_description="the token has expired""#

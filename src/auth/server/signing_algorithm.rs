@@ -61,8 +61,14 @@ mod tests {
 
     #[test]
     fn only_rsa_names_spelled_exactly_are_known() {
-        assert_eq!(SigningAlgorithm::from_name("RS256"), Some(SigningAlgorithm::RS256));
-        assert_eq!(SigningAlgorithm::from_name("PS512"), Some(SigningAlgorithm::PS512));
+        assert_eq!(
+            SigningAlgorithm::from_name("RS256"),
+            Some(SigningAlgorithm::RS256)
+        );
+        assert_eq!(
+            SigningAlgorithm::from_name("PS512"),
+            Some(SigningAlgorithm::PS512)
+        );
         for name in ["none", "None", "HS256", "rs256", "ES256", "EdDSA", ""] {
             assert_eq!(SigningAlgorithm::from_name(name), None, "{name}");
         }

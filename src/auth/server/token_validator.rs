@@ -124,7 +124,11 @@ impl TokenValidator {
     pub fn new(settings: ValidatorSettings, jwks: JwksSettings) -> Self {
         let keys = Arc::new(JwksCache::new(&settings.issuer, jwks, &settings.algorithms));
         let verified = VerifiedTokenCache::new(settings.cache_capacity);
-        Self { settings, keys, verified }
+        Self {
+            settings,
+            keys,
+            verified,
+        }
     }
 
     pub fn keys(&self) -> &Arc<JwksCache> {
@@ -148,7 +152,8 @@ impl TokenValidator {
             return Ok(claims);
         }
         let claims = Arc::new(self.verify(token, now).await?);
-        self.verified.insert(digest, claims.clone(), now, key_generation);
+        self.verified
+            .insert(digest, claims.clone(), now, key_generation);
         Ok(claims)
     }
 
@@ -198,7 +203,10 @@ impl TokenValidator {
         if now >= claims.exp.saturating_add(leeway) {
             return Err(TokenError::Expired);
         }
-        if claims.nbf.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
+        if claims
+            .nbf
+            .is_some_and(|nbf| nbf > now.saturating_add(leeway))
+        {
             return Err(TokenError::NotYetValid);
         }
         Ok(claims)
@@ -215,7 +223,9 @@ fn unix_now() -> u64 {
 
 /// A base64url segment without padding (RFC 7515 §2); anything else is malformed.
 fn base64url(segment: &str) -> Result<Vec<u8>, TokenError> {
-    URL_SAFE_NO_PAD.decode(segment).map_err(|_| TokenError::Malformed)
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| TokenError::Malformed)
 }
 
 /// `bytes` as a JSON object of type `T`. A JSON array would otherwise fill a struct by

@@ -59,7 +59,12 @@ impl VerifiedTokenCache {
 
     /// The claims of a token verified before, if it is still before its `exp` at `now` and
     /// the key set has withdrawn no key since (`key_generation`).
-    pub fn get(&self, digest: &TokenDigest, now: u64, key_generation: u64) -> Option<Arc<AccessClaims>> {
+    pub fn get(
+        &self,
+        digest: &TokenDigest,
+        now: u64,
+        key_generation: u64,
+    ) -> Option<Arc<AccessClaims>> {
         let mut shard = self.shard(digest);
         let entry = shard.entries.get(digest)?;
         if now < entry.exp && entry.key_generation == key_generation {
@@ -70,7 +75,13 @@ impl VerifiedTokenCache {
     }
 
     /// Remembers a verified token, unless it is already at its `exp`.
-    pub fn insert(&self, digest: TokenDigest, claims: Arc<AccessClaims>, now: u64, key_generation: u64) {
+    pub fn insert(
+        &self,
+        digest: TokenDigest,
+        claims: Arc<AccessClaims>,
+        now: u64,
+        key_generation: u64,
+    ) {
         let exp = claims.exp;
         if self.per_shard == 0 || exp <= now {
             return;
@@ -79,7 +90,12 @@ impl VerifiedTokenCache {
         if shard.entries.len() >= self.per_shard && !shard.entries.contains_key(&digest) {
             if now >= shard.earliest_exp {
                 shard.entries.retain(|_, entry| entry.exp > now);
-                shard.earliest_exp = shard.entries.values().map(|e| e.exp).min().unwrap_or(u64::MAX);
+                shard.earliest_exp = shard
+                    .entries
+                    .values()
+                    .map(|e| e.exp)
+                    .min()
+                    .unwrap_or(u64::MAX);
             }
             if shard.entries.len() >= self.per_shard {
                 // Nothing has expired: evict one entry. The map's order is randomly seeded,
@@ -92,7 +108,14 @@ impl VerifiedTokenCache {
         if shard.entries.is_empty() || exp < shard.earliest_exp {
             shard.earliest_exp = exp;
         }
-        shard.entries.insert(digest, Entry { claims, exp, key_generation });
+        shard.entries.insert(
+            digest,
+            Entry {
+                claims,
+                exp,
+                key_generation,
+            },
+        );
     }
 
     /// Forgets one token.
@@ -102,7 +125,10 @@ impl VerifiedTokenCache {
 
     /// How many tokens are held.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().expect("cache lock").entries.len()).sum()
+        self.shards
+            .iter()
+            .map(|s| s.lock().expect("cache lock").entries.len())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -168,13 +194,19 @@ mod tests {
             cache.insert(token_digest(&format!("token-{i}")), claims(5_000), 0, 0);
         }
         assert!(cache.len() <= 64, "{}", cache.len());
-        assert!(cache.len() >= 48, "a full cache stays mostly full: {}", cache.len());
+        assert!(
+            cache.len() >= 48,
+            "a full cache stays mostly full: {}",
+            cache.len()
+        );
     }
 
     #[test]
     fn expired_entries_make_room_first() {
         let cache = VerifiedTokenCache::new(16);
-        let old: Vec<_> = (0..200).map(|i| token_digest(&format!("old-{i}"))).collect();
+        let old: Vec<_> = (0..200)
+            .map(|i| token_digest(&format!("old-{i}")))
+            .collect();
         for key in &old {
             cache.insert(*key, claims(100), 0, 0);
         }
