@@ -34,10 +34,16 @@ async fn users_and_machines_with_read_products_get_the_catalogue() {
 async fn an_unknown_product_is_a_json_404() {
     let app = spawn_app(TestOptions::default()).await;
     let token = app.m2m_token().await;
-    let response = app.get_api("/api/products/4242", Some(&token)).await;
-    assert_eq!(response.status(), 404);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["error"], "not_found");
+    for path in [
+        "/api/products/4242",
+        "/api/products/abc",
+        "/api/products/-1",
+    ] {
+        let response = app.get_api(path, Some(&token)).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "not_found", "{path}");
+    }
 }
 
 /// The shopper (`read:products` only) cannot change a price: 403 naming `write:products`.

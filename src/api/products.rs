@@ -58,8 +58,9 @@ fn list_products(store: &ProductStore) -> Json<Vec<Product>> {
 async fn show(
     _caller: Permitted<ReadProducts>,
     State(store): State<Arc<ProductStore>>,
-    Path(id): Path<u32>,
+    Path(id): Path<String>,
 ) -> Result<Json<Product>, RestError> {
+    let id = product_id(&id)?;
     store.get(id).map(Json).ok_or_else(|| no_such_product(id))
 }
 
@@ -74,9 +75,10 @@ struct ProductChange {
 async fn update(
     _caller: Permitted<WriteProducts>,
     State(store): State<Arc<ProductStore>>,
-    Path(id): Path<u32>,
+    Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Product>, RestError> {
+    let id = product_id(&id)?;
     let change: ProductChange = serde_json::from_slice(&body).map_err(|error| {
         RestError::InvalidRequest(format!(
             "the body must be {{\"price_cents\": <integer>}}: {error}"
@@ -87,6 +89,13 @@ async fn update(
         .set_price(id, price)
         .map(Json)
         .ok_or_else(|| no_such_product(id))
+}
+
+/// Product ids are numbers; anything else names no product.
+fn product_id(segment: &str) -> Result<u32, RestError> {
+    segment
+        .parse()
+        .map_err(|_| RestError::NotFound("there is no such product".into()))
 }
 
 fn no_such_product(id: u32) -> RestError {
