@@ -4,8 +4,11 @@
 //! secret is only ever held as a [`SecretString`], which never prints.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use secrecy::SecretString;
+
+use crate::auth::server::m2m_secret::read_secret_file;
 
 use crate::auth::public_config::TokenStorageKind;
 use crate::auth::PublicAuthConfig;
@@ -31,6 +34,9 @@ pub enum TenantSource {
 pub struct M2mCredentials {
     pub client_id: String,
     pub client_secret: SecretString,
+    /// Where the secret was read from (`AUTH0_CLIENT_SECRET_FILE`), so that a rotated secret
+    /// can be re-read without a restart; `None` for `AUTH0_CLIENT_SECRET`.
+    pub client_secret_file: Option<PathBuf>,
 }
 
 /// Everything the server needs, validated.
@@ -88,13 +94,27 @@ impl Settings {
         let audience = var(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"]).ok_or_else(|| {
             ConfigError("AUTH0_AUDIENCE is not set: use your API's identifier from Auth0 → Applications → APIs, e.g. https://api.auracommerce.com.".into())
         })?;
-        let m2m = match (var(&["AUTH0_CLIENT_ID"]), var(&["AUTH0_CLIENT_SECRET"])) {
-            (Some(client_id), Some(secret)) => Some(M2mCredentials {
+        let secret = match (
+            var(&["AUTH0_CLIENT_SECRET"]),
+            var(&["AUTH0_CLIENT_SECRET_FILE"]),
+        ) {
+            (Some(_), Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET and AUTH0_CLIENT_SECRET_FILE are both set: keep only one, the file for a mounted secret or the variable otherwise.".into())),
+            (Some(secret), None) => Some((SecretString::from(secret), None)),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let secret = read_secret_file(&path).map_err(|error| ConfigError(error.to_string()))?;
+                Some((secret, Some(path)))
+            }
+            (None, None) => None,
+        };
+        let m2m = match (var(&["AUTH0_CLIENT_ID"]), secret) {
+            (Some(client_id), Some((client_secret, client_secret_file))) => Some(M2mCredentials {
                 client_id,
-                client_secret: SecretString::from(secret),
+                client_secret,
+                client_secret_file,
             }),
             (None, None) => None,
-            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret.".into())),
+            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret (or name a file holding it in AUTH0_CLIENT_SECRET_FILE).".into())),
             (None, Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET is set but AUTH0_CLIENT_ID is not: set the Machine to Machine application's Client ID beside its secret.".into())),
         };
         if m2m.as_ref().is_some_and(|m2m| m2m.client_id == client_id) {
@@ -144,6 +164,7 @@ impl Settings {
             m2m: Some(M2mCredentials {
                 client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+                client_secret_file: None,
             }),
         }
     }
@@ -298,6 +319,59 @@ mod tests {
         assert_eq!(settings.public.token_storage, TokenStorageKind::Session);
         let error = parse(&[("AUTH0_TOKEN_STORAGE", "cookie")]).unwrap_err();
         assert!(error.0.contains("AUTH0_TOKEN_STORAGE"), "{error}");
+    }
+
+    fn secret_file(name: &str, contents: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("aura-config-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_secret_can_come_from_a_file_without_its_trailing_newline() {
+        use secrecy::ExposeSecret;
+        let path = secret_file("ok", "from-a-file\n");
+        let mut vars = REMOTE.to_vec();
+        let path_text = path.display().to_string();
+        vars.extend([
+            ("AUTH0_CLIENT_ID", "m2m"),
+            ("AUTH0_CLIENT_SECRET_FILE", path_text.as_str()),
+        ]);
+        let m2m = parse(&vars).unwrap().m2m.unwrap();
+        assert_eq!(m2m.client_secret.expose_secret(), "from-a-file");
+        assert_eq!(m2m.client_secret_file, Some(path));
+    }
+
+    #[test]
+    fn a_secret_file_that_is_unreadable_or_empty_or_doubled_is_refused() {
+        let empty = secret_file("empty", "\n").display().to_string();
+        let missing = std::env::temp_dir()
+            .join("aura-config-no-such-secret")
+            .display()
+            .to_string();
+        let cases = [
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", missing.as_str())],
+                "cannot be read",
+            ),
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", empty.as_str())],
+                "is empty",
+            ),
+            (
+                vec![
+                    ("AUTH0_CLIENT_SECRET_FILE", missing.as_str()),
+                    ("AUTH0_CLIENT_SECRET", "x"),
+                ],
+                "both set",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let vars = [&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")], &extra[..]].concat();
+            let error = parse(&vars).unwrap_err();
+            assert!(error.0.starts_with("AUTH0_CLIENT_SECRET"), "{error}");
+            assert!(error.0.contains(expected), "{error}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aura_commerce::auth::server::m2m_token_client::spawn_secret_reload_on_sighup;
 use aura_commerce::config::{Settings, TenantSource};
 use aura_commerce::startup::{self, AppState};
 use leptos::config::get_configuration;
@@ -59,6 +60,9 @@ async fn main() -> ExitCode {
 
     let state = AppState::new(&settings, leptos_options);
     startup::spawn_key_refresh(state.validator.keys().clone());
+    if let Some(m2m) = &state.m2m {
+        spawn_secret_reload_on_sighup(m2m.clone());
+    }
     let listener = match TcpListener::bind(site_addr).await {
         Ok(listener) => listener,
         Err(error) => {

@@ -20,6 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::app::{shell, App};
 use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COOLDOWN};
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
+use crate::auth::server::M2mTokenClient;
 use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
 use crate::config::Settings;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub public: PublicAuthConfig,
     pub validator: Arc<TokenValidator>,
+    /// The server's M2M token source, when an M2M application is configured.
+    pub m2m: Option<Arc<M2mTokenClient>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -71,6 +74,7 @@ impl AppState {
             leptos_options,
             public: settings.public.clone(),
             validator: Arc::new(TokenValidator::new(validator_settings, keys)),
+            m2m: M2mTokenClient::from_settings(settings).map(Arc::new),
         }
     }
 }
@@ -80,9 +84,13 @@ pub fn router(state: AppState) -> Router {
     let context = {
         let public = state.public.clone();
         let validator = state.validator.clone();
+        let m2m = state.m2m.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
+            if let Some(m2m) = &m2m {
+                provide_context(m2m.clone());
+            }
         }
     };
     let routes = generate_route_list(App);
