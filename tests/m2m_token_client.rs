@@ -295,6 +295,29 @@ async fn retries_stop_after_the_attempt_limit() {
     assert_eq!(script.requests(), 3);
 }
 
+/// Callers that queued behind a failed request get its error instead of each repeating it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_queued_behind_a_failed_request_share_its_error() {
+    let (url, script) = scripted_token_endpoint(&[Scripted::Status(500, None)]).await;
+    let retry = RetryPolicy {
+        max_attempts: 2,
+        first_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    };
+    let client = Arc::new(scripted_client(url, retry, Duration::from_secs(5)));
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.access_token().await })
+        })
+        .collect();
+    for caller in callers {
+        let error = caller.await.unwrap().unwrap_err();
+        assert!(matches!(error, M2mError::Unavailable { .. }), "{error:?}");
+    }
+    assert_eq!(script.requests(), 2, "one fetch of two attempts, shared");
+}
+
 /// A `Retry-After` longer than the retry budget ends the attempts at once instead of waiting.
 #[tokio::test]
 async fn a_retry_after_beyond_the_budget_gives_up_without_waiting() {

@@ -42,6 +42,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// After a failed renewal while the old token is still valid, callers keep using the old token
 /// for this long before another request is tried.
 const FAILED_RENEWAL_PAUSE: Duration = Duration::from_secs(5);
+/// Longest lifetime believed (Auth0's maximum for access tokens is 30 days); longer claims are
+/// cut to it rather than trusted to keep a token for ever.
+const MAX_BELIEVED_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Where and for what the client asks for tokens. Holds no secret.
 #[derive(Clone, Debug)]
@@ -273,12 +276,14 @@ impl M2mTokenClient {
         let mut cache = self.lock_cache();
         cache.fetches += 1;
         match result {
-            Ok((token, lifetime)) => {
+            // The lifetime counts from when the request was sent, before the tenant issued it.
+            Ok((token, lifetime, sent_at)) => {
+                let lifetime = lifetime.min(MAX_BELIEVED_LIFETIME);
                 let margin = MAX_RENEWAL_MARGIN.min(lifetime / 10);
                 cache.token = Some(CachedToken {
                     token: token.clone(),
-                    renew_at: now + lifetime - margin,
-                    expires_at: now + lifetime,
+                    renew_at: sent_at + lifetime - margin,
+                    expires_at: sent_at + lifetime,
                 });
                 cache.paused_until = None;
                 cache.last_error = None;
@@ -298,6 +303,7 @@ impl M2mTokenClient {
                         Ok(token)
                     }
                     None => {
+                        tracing::warn!(%error, "could not get an M2M access token");
                         cache.token = None;
                         Err(error)
                     }
@@ -324,13 +330,15 @@ impl M2mTokenClient {
     }
 
     /// One token, with retries; the secret file is re-read (once) if the tenant refuses it.
-    async fn fetch(&self) -> Result<(M2mToken, Duration), M2mError> {
+    /// Returns the token, its lifetime and when the request that got it was sent.
+    async fn fetch(&self) -> Result<(M2mToken, Duration, Instant), M2mError> {
         let policy = &self.config.retry;
         let deadline = Instant::now() + policy.max_total;
         let mut attempts = 0;
         let mut secret_reread = false;
         loop {
             attempts += 1;
+            let sent_at = self.clock.now();
             match self.attempt().await {
                 Attempt::Token(token, lifetime) => {
                     tracing::info!(
@@ -338,7 +346,7 @@ impl M2mTokenClient {
                         lifetime_secs = lifetime.as_secs(),
                         "obtained an M2M access token"
                     );
-                    return Ok((token, lifetime));
+                    return Ok((token, lifetime, sent_at));
                 }
                 Attempt::Refused(error)
                     if error.is_refused_secret()
