@@ -544,3 +544,71 @@ async fn the_secret_never_appears_in_debug_or_display() {
         assert!(!text.contains(SECRET), "{text}");
     }
 }
+
+/// A `Write` into a shared buffer, to capture log output.
+#[derive(Clone, Default)]
+struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line of a refused secret, a rotation, retries and a success, at every level, is
+/// free of the secret (and of the token).
+#[tokio::test]
+async fn the_secret_never_appears_in_the_logs() {
+    const WRONG: &str = "wrong-secret-that-must-never-be-logged";
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    let tenant = start_tenant(|_| {}).await;
+    let path = temp_secret_file("logs", &format!("{WRONG}\n"));
+    let client = tenant.client(
+        DEFAULT_M2M_CLIENT_ID,
+        M2mSecret::from_file(&path).unwrap(),
+        DEFAULT_AUDIENCE,
+    );
+    client.access_token().await.unwrap_err();
+    std::fs::write(&path, DEFAULT_M2M_CLIENT_SECRET).unwrap();
+    let token = client.access_token().await.unwrap();
+
+    let (url, _script) = scripted_token_endpoint(&[
+        Scripted::Status(503, None),
+        Scripted::Token { expires_in: 3600 },
+    ])
+    .await;
+    let retry = RetryPolicy {
+        first_delay: Duration::from_millis(10),
+        ..RetryPolicy::default()
+    };
+    scripted_client(url, retry, Duration::from_secs(5))
+        .access_token()
+        .await
+        .unwrap();
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("M2M"), "the client logged: {text}");
+    for secret in [
+        WRONG,
+        DEFAULT_M2M_CLIENT_SECRET,
+        "scripted-secret",
+        token.secret(),
+    ] {
+        assert!(!text.contains(secret), "{secret} in the logs:\n{text}");
+    }
+}

@@ -1,5 +1,6 @@
 //! Server-only half of auth (`ssr` feature): every bearer token is validated here, with the
 //! tenant's public keys, before any protected data is served.
+//! It also holds the server's own M2M token client (`m2m_*`), the only user of the M2M secret.
 
 pub mod access_claims;
 pub mod bearer;
