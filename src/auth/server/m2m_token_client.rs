@@ -406,7 +406,11 @@ impl M2mTokenClient {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        let scrub = |text: &str| text.replace(secret.expose_secret(), "<redacted>");
+        // The tenant's words go into errors and logs: make sure they cannot echo the secret.
+        let scrub = |text: &str| match secret.expose_secret() {
+            "" => text.to_owned(),
+            secret => text.replace(secret, "<redacted>"),
+        };
 
         match (result, answer) {
             (Ok(response), _) => self.token_from(&response),
