@@ -36,7 +36,7 @@ export default defineConfig({
   },
   webServer: {
     // Built by `cargo leptos build` in scripts/test before Playwright starts.
-    command: '../target/debug/aura-commerce',
+    command: 'target/debug/aura-commerce',
     cwd: '..',
     url: `${appOrigin}/readyz`,
     timeout: 60_000,
@@ -48,6 +48,8 @@ export default defineConfig({
       AUTH0_DOMAIN: '',
       NEXT_PUBLIC_AUTH0_DOMAIN: '',
       DEV_TENANT_ADDR: `127.0.0.1:${tenantPort}`,
+      // Short access tokens (12 s), so refreshes happen during the tests.
+      DEV_TENANT_CONFIG: 'end2end/tenant-e2e.json',
       LEPTOS_OUTPUT_NAME: 'aura-commerce',
       LEPTOS_SITE_ROOT: 'target/site',
       LEPTOS_SITE_PKG_DIR: 'pkg',

@@ -6,15 +6,22 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
+use crate::auth::session::provide_session;
 use crate::components::site_header::SiteHeader;
-use crate::pages::{callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound, products::ProductsPage};
+use crate::pages::{
+    callback::CallbackPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    products::ProductsPage, profile::ProfilePage,
+};
 
 /// The document around the app, rendered on the server only.
 ///
 /// The browser's sign-in settings travel in a `<meta>` tag (attribute-escaped by Leptos), read
 /// once by `auth::browser::page_config`; nothing in it is secret.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let public_config = use_context::<PublicAuthConfig>()
+    let config = use_context::<PublicAuthConfig>();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options, config.as_ref());
+    let public_config = config
         .and_then(|config| serde_json::to_string(&config).ok())
         .unwrap_or_default();
     view! {
@@ -36,9 +43,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Sets this page's CSP, with the nonce Leptos puts on its own inline scripts.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions, config: Option<&PublicAuthConfig>) {
+    use crate::security_headers::{origin_of, page_policy};
+    use axum::http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let tenant = config.map(|c| origin_of(&c.issuer)).unwrap_or_default();
+    // cargo-leptos's live reload talks over a WebSocket during `cargo leptos watch` only.
+    let live_reload = (options.env == leptos::config::Env::DEV).then(|| {
+        let host = options.site_addr.ip();
+        format!(
+            "ws://{host}:{port} ws://localhost:{port}",
+            port = options.reload_port
+        )
+    });
+    let policy = page_policy(nonce.as_inner(), &tenant, live_reload.as_deref());
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/aura-commerce.css" />
         <Title text="Aura Commerce" />
@@ -50,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/callback") view=CallbackPage />
                     <Route path=path!("/products") view=ProductsPage />
+                    <Route path=path!("/profile") view=ProfilePage />
                 </Routes>
             </main>
         </Router>

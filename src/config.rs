@@ -4,9 +4,13 @@
 //! secret is only ever held as a [`SecretString`], which never prints.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::auth::server::m2m_secret::read_secret_file;
+
+use crate::auth::public_config::TokenStorageKind;
 use crate::auth::PublicAuthConfig;
 
 /// Where the local tenant listens when no Auth0 domain is configured.
@@ -17,8 +21,12 @@ pub const DEFAULT_DEV_TENANT_ADDR: &str = "127.0.0.1:4000";
 pub enum TenantSource {
     /// A real Auth0 tenant (`AUTH0_DOMAIN` is set).
     Auth0,
-    /// The built-in local tenant on a loopback address (`AUTH0_DOMAIN` is unset).
-    Local { addr: SocketAddr },
+    /// The built-in local tenant on a loopback address (`AUTH0_DOMAIN` is unset), optionally
+    /// extended by a JSON file (`DEV_TENANT_CONFIG`: more users, clients, shorter lifetimes).
+    Local {
+        addr: SocketAddr,
+        config_file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The Machine-to-Machine application's credentials (server only).
@@ -26,6 +34,9 @@ pub enum TenantSource {
 pub struct M2mCredentials {
     pub client_id: String,
     pub client_secret: SecretString,
+    /// Where the secret was read from (`AUTH0_CLIENT_SECRET_FILE`), so that a rotated secret
+    /// can be re-read without a restart; `None` for `AUTH0_CLIENT_SECRET`.
+    pub client_secret_file: Option<PathBuf>,
 }
 
 /// Everything the server needs, validated.
@@ -56,8 +67,21 @@ impl Settings {
                 .find_map(|name| lookup(name).filter(|value| !value.trim().is_empty()))
                 .map(|value| value.trim().to_owned())
         };
+        let token_storage = match var(&["AUTH0_TOKEN_STORAGE"]) {
+            None => TokenStorageKind::default(),
+            Some(value) => TokenStorageKind::parse(&value).ok_or_else(|| {
+                ConfigError(format!(
+                    "AUTH0_TOKEN_STORAGE is '{value}': use local, session or memory."
+                ))
+            })?,
+        };
         let Some(domain) = var(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"]) else {
-            return Self::local(var(&["DEV_TENANT_ADDR"]));
+            let mut settings = Self::local(var(&["DEV_TENANT_ADDR"]))?;
+            if let TenantSource::Local { config_file, .. } = &mut settings.tenant {
+                *config_file = var(&["DEV_TENANT_CONFIG"]).map(Into::into);
+            }
+            settings.public.token_storage = token_storage;
+            return Ok(settings);
         };
 
         let issuer = match var(&["AUTH0_ISSUER_BASE_URL"]) {
@@ -70,20 +94,39 @@ impl Settings {
         let audience = var(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"]).ok_or_else(|| {
             ConfigError("AUTH0_AUDIENCE is not set: use your API's identifier from Auth0 → Applications → APIs, e.g. https://api.auracommerce.com.".into())
         })?;
-        let m2m = match (var(&["AUTH0_CLIENT_ID"]), var(&["AUTH0_CLIENT_SECRET"])) {
-            (Some(client_id), Some(secret)) => Some(M2mCredentials {
+        let secret = match (
+            var(&["AUTH0_CLIENT_SECRET"]),
+            var(&["AUTH0_CLIENT_SECRET_FILE"]),
+        ) {
+            (Some(_), Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET and AUTH0_CLIENT_SECRET_FILE are both set: keep only one, the file for a mounted secret or the variable otherwise.".into())),
+            (Some(secret), None) => Some((SecretString::from(secret), None)),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let secret = read_secret_file(&path).map_err(|error| ConfigError(error.to_string()))?;
+                Some((secret, Some(path)))
+            }
+            (None, None) => None,
+        };
+        let m2m = match (var(&["AUTH0_CLIENT_ID"]), secret) {
+            (Some(client_id), Some((client_secret, client_secret_file))) => Some(M2mCredentials {
                 client_id,
-                client_secret: SecretString::from(secret),
+                client_secret,
+                client_secret_file,
             }),
             (None, None) => None,
-            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret.".into())),
+            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret (or name a file holding it in AUTH0_CLIENT_SECRET_FILE).".into())),
             (None, Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET is set but AUTH0_CLIENT_ID is not: set the Machine to Machine application's Client ID beside its secret.".into())),
         };
         if m2m.as_ref().is_some_and(|m2m| m2m.client_id == client_id) {
             return Err(ConfigError("AUTH0_CLIENT_ID equals AUTH0_SPA_CLIENT_ID: the Single Page Application and the Machine to Machine application are two different applications with different Client IDs.".into()));
         }
         Ok(Settings {
-            public: PublicAuthConfig { issuer, client_id, audience },
+            public: PublicAuthConfig {
+                issuer,
+                client_id,
+                audience,
+                token_storage,
+            },
             tenant: TenantSource::Auth0,
             m2m,
         })
@@ -94,7 +137,9 @@ impl Settings {
             .as_deref()
             .unwrap_or(DEFAULT_DEV_TENANT_ADDR)
             .parse()
-            .map_err(|_| ConfigError("DEV_TENANT_ADDR must be an address like 127.0.0.1:4000.".into()))?;
+            .map_err(|_| {
+                ConfigError("DEV_TENANT_ADDR must be an address like 127.0.0.1:4000.".into())
+            })?;
         if !addr.ip().is_loopback() {
             return Err(ConfigError(format!(
                 "DEV_TENANT_ADDR is {addr}: the local tenant only listens on loopback (127.0.0.1 or [::1])."
@@ -110,11 +155,16 @@ impl Settings {
                 issuer: format!("http://{addr}/"),
                 client_id: dev_tenant::DEFAULT_SPA_CLIENT_ID.to_owned(),
                 audience: dev_tenant::DEFAULT_AUDIENCE.to_owned(),
+                token_storage: TokenStorageKind::default(),
             },
-            tenant: TenantSource::Local { addr },
+            tenant: TenantSource::Local {
+                addr,
+                config_file: None,
+            },
             m2m: Some(M2mCredentials {
                 client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+                client_secret_file: None,
             }),
         }
     }
@@ -137,7 +187,10 @@ fn normalise_issuer(value: &str, variable: &str) -> Result<String, ConfigError> 
         )));
     }
     let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     if url.scheme() == "http" && !loopback {
         return Err(ConfigError(format!(
             "{variable} uses plain http:// for {host}: tokens must come from an https:// issuer (http is only accepted on loopback)."
@@ -152,8 +205,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn parse(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -188,7 +243,10 @@ mod tests {
     fn the_guides_issuer_base_url_without_slash_is_accepted() {
         let mut vars = REMOTE.to_vec();
         vars.push(("AUTH0_ISSUER_BASE_URL", "https://tenant.eu.auth0.com"));
-        assert_eq!(parse(&vars).unwrap().public.issuer, "https://tenant.eu.auth0.com/");
+        assert_eq!(
+            parse(&vars).unwrap().public.issuer,
+            "https://tenant.eu.auth0.com/"
+        );
     }
 
     #[test]
@@ -206,12 +264,48 @@ mod tests {
     #[test]
     fn each_mistake_names_its_variable() {
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_AUDIENCE", "https://a")], "AUTH0_SPA_CLIENT_ID"),
-            (vec![("AUTH0_DOMAIN", "t.auth0.com"), ("AUTH0_SPA_CLIENT_ID", "s")], "AUTH0_AUDIENCE"),
-            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "spa123"), ("AUTH0_CLIENT_SECRET", "x")]].concat(), "AUTH0_CLIENT_ID equals"),
-            ([&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(), "AUTH0_CLIENT_SECRET"),
-            (vec![("AUTH0_DOMAIN", "http://tenant.example.com"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "plain http://"),
-            (vec![("AUTH0_DOMAIN", "tenant.auth0.com/oauth"), ("AUTH0_SPA_CLIENT_ID", "s"), ("AUTH0_AUDIENCE", "https://a")], "has a path"),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "t.auth0.com"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "AUTH0_SPA_CLIENT_ID",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "t.auth0.com"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                ],
+                "AUTH0_AUDIENCE",
+            ),
+            (
+                [
+                    &REMOTE[..],
+                    &[("AUTH0_CLIENT_ID", "spa123"), ("AUTH0_CLIENT_SECRET", "x")],
+                ]
+                .concat(),
+                "AUTH0_CLIENT_ID equals",
+            ),
+            (
+                [&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(),
+                "AUTH0_CLIENT_SECRET",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "http://tenant.example.com"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "plain http://",
+            ),
+            (
+                vec![
+                    ("AUTH0_DOMAIN", "tenant.auth0.com/oauth"),
+                    ("AUTH0_SPA_CLIENT_ID", "s"),
+                    ("AUTH0_AUDIENCE", "https://a"),
+                ],
+                "has a path",
+            ),
         ];
         for (vars, expected) in cases {
             let error = parse(&vars).unwrap_err();
@@ -220,9 +314,73 @@ mod tests {
     }
 
     #[test]
+    fn token_storage_is_configurable_and_checked() {
+        let settings = parse(&[("AUTH0_TOKEN_STORAGE", "session")]).unwrap();
+        assert_eq!(settings.public.token_storage, TokenStorageKind::Session);
+        let error = parse(&[("AUTH0_TOKEN_STORAGE", "cookie")]).unwrap_err();
+        assert!(error.0.contains("AUTH0_TOKEN_STORAGE"), "{error}");
+    }
+
+    fn secret_file(name: &str, contents: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("aura-config-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_secret_can_come_from_a_file_without_its_trailing_newline() {
+        use secrecy::ExposeSecret;
+        let path = secret_file("ok", "from-a-file\n");
+        let mut vars = REMOTE.to_vec();
+        let path_text = path.display().to_string();
+        vars.extend([
+            ("AUTH0_CLIENT_ID", "m2m"),
+            ("AUTH0_CLIENT_SECRET_FILE", path_text.as_str()),
+        ]);
+        let m2m = parse(&vars).unwrap().m2m.unwrap();
+        assert_eq!(m2m.client_secret.expose_secret(), "from-a-file");
+        assert_eq!(m2m.client_secret_file, Some(path));
+    }
+
+    #[test]
+    fn a_secret_file_that_is_unreadable_or_empty_or_doubled_is_refused() {
+        let empty = secret_file("empty", "\n").display().to_string();
+        let missing = std::env::temp_dir()
+            .join("aura-config-no-such-secret")
+            .display()
+            .to_string();
+        let cases = [
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", missing.as_str())],
+                "cannot be read",
+            ),
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", empty.as_str())],
+                "is empty",
+            ),
+            (
+                vec![
+                    ("AUTH0_CLIENT_SECRET_FILE", missing.as_str()),
+                    ("AUTH0_CLIENT_SECRET", "x"),
+                ],
+                "both set",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let vars = [&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")], &extra[..]].concat();
+            let error = parse(&vars).unwrap_err();
+            assert!(error.0.starts_with("AUTH0_CLIENT_SECRET"), "{error}");
+            assert!(error.0.contains(expected), "{error}");
+        }
+    }
+
+    #[test]
     fn the_secret_never_prints() {
         let settings = parse(&[]).unwrap();
         let printed = format!("{settings:?}");
-        assert!(!printed.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET), "{printed}");
+        assert!(
+            !printed.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+            "{printed}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aura_commerce::auth::server::m2m_token_client::spawn_secret_reload_on_sighup;
 use aura_commerce::config::{Settings, TenantSource};
 use aura_commerce::startup::{self, AppState};
 use leptos::config::get_configuration;
@@ -32,7 +33,8 @@ async fn main() -> ExitCode {
     };
     let site_addr = leptos_options.site_addr;
 
-    if let TenantSource::Local { addr } = settings.tenant {
+    if let TenantSource::Local { addr, config_file } = &settings.tenant {
+        let addr = *addr;
         let listener = match TcpListener::bind(addr).await {
             Ok(listener) => listener,
             Err(error) => {
@@ -43,12 +45,24 @@ async fn main() -> ExitCode {
         let mut config = startup::local_tenant_config(&listener, &startup::origin_of(site_addr));
         config.signing_key_path = Some(startup::dev_tenant_state_dir().join("signing-key.pk8"));
         config.state_dir = Some(startup::dev_tenant_state_dir());
+        if let Some(path) = config_file {
+            if let Err(error) = config.extend_from_file(path) {
+                eprintln!(
+                    "aura-commerce cannot read DEV_TENANT_CONFIG ({}): {error}",
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
         startup::spawn_local_tenant(listener, config);
         tracing::info!("local tenant at http://{addr}/ (demo users: admin@aura.test, shopper@aura.test; password aura-demo)");
     }
 
     let state = AppState::new(&settings, leptos_options);
     startup::spawn_key_refresh(state.validator.keys().clone());
+    if let Some(m2m) = &state.m2m {
+        spawn_secret_reload_on_sighup(m2m.clone());
+    }
     let listener = match TcpListener::bind(site_addr).await {
         Ok(listener) => listener,
         Err(error) => {

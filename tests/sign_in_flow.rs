@@ -19,7 +19,12 @@ async fn a_signed_in_shopper_gets_the_products() {
     let response = app.call_get_products(Some(&tokens.access_token)).await;
     assert_eq!(response.status(), 200);
     let products: Vec<serde_json::Value> = response.json().await.unwrap();
-    assert!(products.iter().any(|p| p["name"] == "Aurora Ceramic Pour-Over"), "{products:?}");
+    assert!(
+        products
+            .iter()
+            .any(|p| p["name"] == "Aurora Ceramic Pour-Over"),
+        "{products:?}"
+    );
 }
 
 /// No token: 401 with a bare RFC 6750 challenge, and an error the page can show.
@@ -28,7 +33,10 @@ async fn a_call_without_a_token_is_refused_with_401() {
     let app = spawn_app(TestOptions::default()).await;
     let response = app.call_get_products(None).await;
     assert_eq!(response.status(), 401);
-    assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="api""#);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="api""#
+    );
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body, serde_json::json!("Unauthenticated"));
 }
@@ -57,9 +65,19 @@ async fn a_tampered_token_is_refused_with_401() {
 /// A genuine token is refused once it has expired.
 #[tokio::test]
 async fn an_expired_token_is_refused_with_401() {
-    let app = spawn_app(TestOptions { access_token_secs: 2, leeway: Duration::ZERO, ..TestOptions::default() }).await;
+    let app = spawn_app(TestOptions {
+        access_token_secs: 2,
+        leeway: Duration::ZERO,
+        ..TestOptions::default()
+    })
+    .await;
     let tokens = app.sign_in(SHOPPER, PASSWORD).await;
-    assert_eq!(app.call_get_products(Some(&tokens.access_token)).await.status(), 200);
+    assert_eq!(
+        app.call_get_products(Some(&tokens.access_token))
+            .await
+            .status(),
+        200
+    );
 
     // Wait for the expiry itself (bounded), rather than sleeping a guessed time.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -79,7 +97,9 @@ async fn an_expired_token_is_refused_with_401() {
 
 fn base64_url_decode(segment: &str) -> String {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(segment).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .unwrap();
     String::from_utf8(bytes).unwrap()
 }
 

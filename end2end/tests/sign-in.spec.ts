@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { tenantOrigin } from '../playwright.config';
-
-const SHOPPER = { email: 'shopper@aura.test', password: 'aura-demo' };
+import { SHOPPER, storedAccessToken, submitTenantForm } from './helpers';
 
 test('the demo shopper signs in through the real pages and sees the products', async ({ page }) => {
   await page.goto('/login');
@@ -12,16 +11,16 @@ test('the demo shopper signs in through the real pages and sees the products', a
   const authorize = new URL(page.url());
   expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
   expect(authorize.searchParams.get('client_id')).toBe('aura-spa');
+  expect(authorize.searchParams.get('scope')).toContain('offline_access');
 
-  await page.getByLabel('Email address').fill(SHOPPER.email);
-  await page.getByLabel('Password').fill(SHOPPER.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await submitTenantForm(page, SHOPPER);
 
   await expect(page).toHaveURL(/\/products$/);
   await expect(page.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sam Shopper' })).toBeVisible();
 
   // The access token is stored raw, ready to paste into curl.
-  const token = await page.evaluate(() => localStorage.getItem('auth0_access_token'));
+  const token = await storedAccessToken(page);
   expect(token?.split('.')).toHaveLength(3);
   // The sign-in transaction is gone once used.
   expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
@@ -31,16 +30,27 @@ test('the demo shopper signs in through the real pages and sees the products', a
   await expect(page.getByRole('heading', { name: 'Polar Trail Bottle' })).toBeVisible();
 });
 
-test('without a token the catalogue explains how to sign in instead of failing', async ({ page }) => {
-  const responses: number[] = [];
+test('a token the server refuses is a 401, and the shopper is asked to sign in again', async ({ page }) => {
+  const statuses: number[] = [];
   page.on('response', (response) => {
-    if (response.url().includes('/fn/get_products')) responses.push(response.status());
+    if (response.url().includes('/fn/get_products')) statuses.push(response.status());
+  });
+  await page.goto('/');
+  // A token that looks current to the browser but was never signed by the tenant, and no
+  // refresh token to recover with.
+  await page.evaluate(() => {
+    const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const forged = [
+      b64({ alg: 'RS256', typ: 'JWT', kid: 'forged' }),
+      b64({ sub: 'auth0|forger', aud: 'https://api.auracommerce.com', exp: Math.floor(Date.now() / 1000) + 3600, permissions: ['read:products'] }),
+      'c2lnbmF0dXJl',
+    ].join('.');
+    localStorage.setItem('auth0_access_token', forged);
   });
   await page.goto('/products');
-  await expect(page.getByRole('alert')).toContainText('You are not signed in');
-  await expect(page.getByRole('alert').getByRole('link', { name: 'Sign in' })).toHaveAttribute(
-    'href',
-    '/login?returnTo=/products',
-  );
-  expect(responses).toEqual([401]);
+
+  await expect(page).toHaveURL(/\/login\?returnTo=%2Fproducts&reason=expired$/);
+  await expect(page.getByRole('status')).toHaveText('Your session has ended. Please sign in again.');
+  expect(statuses).toEqual([401]);
+  expect(await storedAccessToken(page)).toBeNull();
 });

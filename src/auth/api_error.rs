@@ -1,8 +1,8 @@
 //! The typed error every protected server function returns, so the UI can act on it.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// Why a protected call failed, in terms the UI can act on (sign in again, ask for access, retry).
 ///

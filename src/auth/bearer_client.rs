@@ -28,7 +28,8 @@ where
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         #[cfg(feature = "hydrate")]
         if let Some(token) = crate::auth::browser::token_store::access_token() {
-            req.headers().append("Authorization", &format!("Bearer {token}"));
+            req.headers()
+                .append("Authorization", &format!("Bearer {token}"));
         }
         <BrowserClient as Client<E, IS, OS>>::send(req)
     }

@@ -73,11 +73,12 @@ pub fn decode_payload<T: for<'de> Deserialize<'de>>(jwt: &str) -> Option<T> {
 }
 
 /// Checks `iss`, `aud`, `nonce` and `exp` of an ID token, at time `now` (seconds since the epoch).
+/// `nonce` is `None` for ID tokens from a refresh, which carry none of their own.
 pub fn check_id_token(
     jwt: &str,
     issuer: &str,
     client_id: &str,
-    nonce: &str,
+    nonce: Option<&str>,
     now: u64,
 ) -> Result<IdTokenClaims, IdTokenError> {
     let claims: IdTokenClaims = decode_payload(jwt).ok_or(IdTokenError::Malformed)?;
@@ -87,8 +88,10 @@ pub fn check_id_token(
     if !claims.aud.contains(client_id) {
         return Err(IdTokenError::WrongAudience);
     }
-    if claims.nonce.as_deref() != Some(nonce) {
-        return Err(IdTokenError::NonceMismatch);
+    if let Some(nonce) = nonce {
+        if claims.nonce.as_deref() != Some(nonce) {
+            return Err(IdTokenError::NonceMismatch);
+        }
     }
     if claims.exp + ID_TOKEN_LEEWAY_SECS < now {
         return Err(IdTokenError::Expired);
@@ -116,7 +119,7 @@ mod tests {
     }
 
     fn check(claims: serde_json::Value) -> Result<IdTokenClaims, IdTokenError> {
-        check_id_token(&jwt(claims), ISSUER, "aura-spa", "n1", NOW)
+        check_id_token(&jwt(claims), ISSUER, "aura-spa", Some("n1"), NOW)
     }
 
     #[test]
@@ -135,10 +138,18 @@ mod tests {
     #[test]
     fn each_wrong_claim_is_refused_with_its_reason() {
         let cases = [
-            ("iss", json!("http://127.0.0.1:4000"), IdTokenError::WrongIssuer("http://127.0.0.1:4000".into())),
+            (
+                "iss",
+                json!("http://127.0.0.1:4000"),
+                IdTokenError::WrongIssuer("http://127.0.0.1:4000".into()),
+            ),
             ("aud", json!("aura-m2m"), IdTokenError::WrongAudience),
             ("nonce", json!("n2"), IdTokenError::NonceMismatch),
-            ("exp", json!(NOW - ID_TOKEN_LEEWAY_SECS - 1), IdTokenError::Expired),
+            (
+                "exp",
+                json!(NOW - ID_TOKEN_LEEWAY_SECS - 1),
+                IdTokenError::Expired,
+            ),
             ("exp", json!("9999999999"), IdTokenError::Malformed),
         ];
         for (claim, value, expected) in cases {
@@ -156,10 +167,22 @@ mod tests {
     }
 
     #[test]
+    fn a_refreshed_id_token_needs_no_nonce_but_the_rest_is_checked() {
+        let mut claims = good_claims();
+        claims.as_object_mut().unwrap().remove("nonce");
+        assert!(check_id_token(&jwt(claims.clone()), ISSUER, "aura-spa", None, NOW).is_ok());
+        claims["aud"] = json!("someone-else");
+        assert_eq!(
+            check_id_token(&jwt(claims), ISSUER, "aura-spa", None, NOW),
+            Err(IdTokenError::WrongAudience)
+        );
+    }
+
+    #[test]
     fn garbage_is_malformed() {
         for token in ["", "a.b", "a.b.c.d", "a.!!!.c"] {
             assert_eq!(
-                check_id_token(token, ISSUER, "aura-spa", "n1", NOW),
+                check_id_token(token, ISSUER, "aura-spa", Some("n1"), NOW),
                 Err(IdTokenError::Malformed)
             );
         }

@@ -5,12 +5,16 @@
 //! bearer token itself. The modules here are plain data and pure functions used by both, which is
 //! also why their tests run natively.
 
+pub mod access_token_view;
 pub mod api_error;
 pub mod bearer_client;
+pub mod callback_check;
 pub mod id_token;
 pub mod pkce;
+pub mod protected_call;
 pub mod public_config;
 pub mod return_to;
+pub mod session;
 pub mod sign_in_request;
 pub mod token_response;
 

@@ -18,6 +18,33 @@ pub struct PublicAuthConfig {
     pub client_id: String,
     /// The API identifier access tokens are requested for.
     pub audience: String,
+    /// Where the browser keeps the token set.
+    #[serde(default)]
+    pub token_storage: TokenStorageKind,
+}
+
+/// Where the browser keeps tokens (`AUTH0_TOKEN_STORAGE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStorageKind {
+    /// Survives reloads and is shared by every tab (the default).
+    #[default]
+    Local,
+    /// Survives reloads of this tab only.
+    Session,
+    /// Gone on reload: the most cautious, at the cost of signing in again.
+    Memory,
+}
+
+impl TokenStorageKind {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "local" | "localStorage" => Some(Self::Local),
+            "session" | "sessionStorage" => Some(Self::Session),
+            "memory" => Some(Self::Memory),
+            _ => None,
+        }
+    }
 }
 
 impl PublicAuthConfig {

@@ -46,7 +46,12 @@ impl SignInTransaction {
     }
 
     /// The form body of the code exchange: no client secret, the verifier instead.
-    pub fn token_request_body(&self, config: &PublicAuthConfig, origin: &str, code: &str) -> String {
+    pub fn token_request_body(
+        &self,
+        config: &PublicAuthConfig,
+        origin: &str,
+        code: &str,
+    ) -> String {
         form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "authorization_code")
             .append_pair("client_id", &config.client_id)
@@ -71,6 +76,7 @@ mod tests {
             issuer: "http://127.0.0.1:4000/".into(),
             client_id: "aura-spa".into(),
             audience: "https://api.auracommerce.com".into(),
+            token_storage: Default::default(),
         }
     }
 
@@ -85,7 +91,9 @@ mod tests {
 
     fn query_of(url: &str) -> Vec<(String, String)> {
         let query = url.split_once('?').expect("a query").1;
-        form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     #[test]
@@ -101,7 +109,10 @@ mod tests {
         assert_eq!(get("audience"), Some("https://api.auracommerce.com"));
         assert_eq!(get("state"), Some("st&te"), "state is encoded, not split");
         assert_eq!(get("nonce"), Some("n0nce"));
-        assert_eq!(get("code_challenge"), Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+        assert_eq!(
+            get("code_challenge"),
+            Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+        );
         assert_eq!(get("code_challenge_method"), Some("S256"));
     }
 
@@ -118,7 +129,13 @@ mod tests {
         let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["grant_type", "client_id", "code", "code_verifier", "redirect_uri"]
+            [
+                "grant_type",
+                "client_id",
+                "code",
+                "code_verifier",
+                "redirect_uri"
+            ]
         );
         assert!(!body.contains("secret"));
         assert!(body.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A3000%2Fcallback"));

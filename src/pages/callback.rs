@@ -7,11 +7,14 @@ pub fn CallbackPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use crate::auth::browser::callback::{complete_sign_in, CallbackParams};
+        use crate::auth::browser::session_sync::load_state;
+        use crate::auth::session::use_session;
         use leptos_router::hooks::{use_navigate, use_query_map};
         use leptos_router::NavigateOptions;
 
         let query = use_query_map();
         let navigate = use_navigate();
+        let session = use_session();
         Effect::new(move |_| {
             let query = query.get_untracked();
             let params = CallbackParams {
@@ -24,7 +27,16 @@ pub fn CallbackPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match complete_sign_in(params).await {
                     // `replace` also drops `code` and `state` from the history.
-                    Ok(return_to) => navigate(&return_to, NavigateOptions { replace: true, ..Default::default() }),
+                    Ok(return_to) => {
+                        session.0.set(load_state());
+                        navigate(
+                            &return_to,
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        )
+                    }
                     Err(e) => set_error.set(Some(e.to_string())),
                 }
             });

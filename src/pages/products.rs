@@ -1,25 +1,36 @@
 use leptos::prelude::*;
 
+use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
 use crate::catalog::{server_fns::get_products, Product};
+use crate::components::require_session::RequireSession;
 
 /// `/products`: the catalogue. The list is loaded in the browser after hydration, because only
 /// the browser holds the bearer token; the server renders a skeleton of the same size.
 #[component]
 pub fn ProductsPage() -> impl IntoView {
-    let products = LocalResource::new(get_products);
     view! {
         <section class="catalogue">
             <h1>"Products"</h1>
-            <Suspense fallback=ProductSkeleton>
-                {move || Suspend::new(async move {
-                    match products.await {
-                        Ok(list) => view! { <ProductGrid products=list /> }.into_any(),
-                        Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <RequireSession>
+                <ProductList />
+            </RequireSession>
         </section>
+    }
+}
+
+#[component]
+fn ProductList() -> impl IntoView {
+    let products = LocalResource::new(|| call_protected(get_products));
+    view! {
+        <Suspense fallback=ProductSkeleton>
+            {move || Suspend::new(async move {
+                match products.await {
+                    Ok(list) => view! { <ProductGrid products=list /> }.into_any(),
+                    Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

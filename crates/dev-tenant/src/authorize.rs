@@ -65,6 +65,14 @@ pub(crate) async fn authorize(
             "Unsupported response type: only 'code' is supported.",
         );
     }
+    // Only query responses exist here; silently answering in another mode would leave a client
+    // waiting for a form post or a web message that never comes.
+    if let Some(mode) = param("response_mode").filter(|m| *m != "query") {
+        return fail(
+            "invalid_request",
+            &format!("Unsupported response_mode '{mode}': only 'query' is supported."),
+        );
+    }
     if !client.allows(GrantType::AuthorizationCode) {
         return fail(
             "unauthorized_client",
@@ -190,6 +198,7 @@ pub(crate) async fn sign_in(
         return login_page::error_page(StatusCode::BAD_REQUEST, "Unknown application", "");
     };
 
+    // A script calling `form.submit()` sends no button; that means "Continue".
     match form.action.as_str() {
         "cancel" => {
             state.login_transactions.remove(&form.tx);
@@ -200,10 +209,18 @@ pub(crate) async fn sign_in(
                 "The user cancelled the sign-in.",
             )
         }
-        "login" => match check_password(&state.config, &form.username, &form.password) {
+        "login" | "" => match check_password(&state.config, &form.username, &form.password) {
             Some(user) => {
-                state.login_transactions.remove(&form.tx);
+                // Taking the transaction makes a double submit yield one code, not two.
+                if state.login_transactions.take(&form.tx, now).is_none() {
+                    return login_page::error_page(
+                        StatusCode::BAD_REQUEST,
+                        "Sign-in expired",
+                        "This sign-in page was already used. Go back to the application.",
+                    );
+                }
                 let subject = user.subject();
+                tracing::info!(email = %user.email, client_id = %request.client_id, "signed in");
                 let session_id = random::token();
                 state.sessions.insert(
                     session_id.clone(),

@@ -398,11 +398,29 @@ impl TenantConfig {
             )));
         }
         for client in &self.clients {
+            let id = &client.client_id;
             if client.is_public() && client.allows(GrantType::ClientCredentials) {
                 return Err(TenantError::Config(format!(
-                    "client {:?} is public (no secret) and cannot use client_credentials",
-                    client.client_id
+                    "client {id:?} is public (no secret) and cannot use client_credentials"
                 )));
+            }
+            for url in client.callbacks.iter().chain(&client.logout_urls) {
+                if url::Url::parse(url).is_err() {
+                    return Err(TenantError::Config(format!(
+                        "client {id:?}: {url:?} is not an absolute URL"
+                    )));
+                }
+            }
+            for origin in &client.web_origins {
+                let parsed = url::Url::parse(origin).ok();
+                let is_origin = parsed
+                    .as_ref()
+                    .is_some_and(|u| u.origin().ascii_serialization() == *origin);
+                if !is_origin {
+                    return Err(TenantError::Config(format!(
+                        "client {id:?}: web origin {origin:?} must be scheme://host[:port] with no path"
+                    )));
+                }
             }
         }
         if self.lifetimes.authorization_code_secs == 0 || self.lifetimes.access_token_secs == 0 {
@@ -439,5 +457,197 @@ impl TenantConfig {
 fn push_unique(list: &mut Vec<String>, value: String) {
     if !list.contains(&value) {
         list.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> TenantConfig {
+        TenantConfig::with_defaults("http://127.0.0.1:4000")
+    }
+
+    /// The defaults are what the app and the guide's curl commands expect.
+    #[test]
+    fn defaults_describe_aura_commerce() {
+        let config = defaults();
+        assert_eq!(config.issuer, "http://127.0.0.1:4000/");
+        assert_eq!(config.audience, DEFAULT_AUDIENCE);
+        let spa = config.client(DEFAULT_SPA_CLIENT_ID).unwrap();
+        assert!(spa.is_public());
+        assert_eq!(
+            spa.callbacks,
+            [
+                "http://127.0.0.1:3000/callback",
+                "http://localhost:3000/callback"
+            ]
+        );
+        assert_eq!(
+            spa.logout_urls,
+            ["http://127.0.0.1:3000/", "http://localhost:3000/"]
+        );
+        assert_eq!(
+            spa.web_origins,
+            ["http://127.0.0.1:3000", "http://localhost:3000"]
+        );
+        assert_eq!(
+            spa.grant_types,
+            [GrantType::AuthorizationCode, GrantType::RefreshToken]
+        );
+        let m2m = config.client(DEFAULT_M2M_CLIENT_ID).unwrap();
+        assert!(m2m
+            .client_secret
+            .as_ref()
+            .unwrap()
+            .matches(DEFAULT_M2M_CLIENT_SECRET));
+        assert_eq!(m2m.grant_types, [GrantType::ClientCredentials]);
+        assert_eq!(m2m.api_grants[0].scopes, ["read:products", "ai:recommend"]);
+        let admin = config.user_by_email("Admin@Aura.test").unwrap();
+        assert_eq!(admin.name, "Ada Admin");
+        assert_eq!(admin.permissions, ["read:products", "write:products"]);
+        let shopper = config.user_by_email("shopper@aura.test").unwrap();
+        assert_eq!(shopper.permissions, ["read:products"]);
+        assert_eq!(config.lifetimes.access_token_secs, 86_400);
+        assert_eq!(config.lifetimes.id_token_secs, 36_000);
+        assert_eq!(config.lifetimes.authorization_code_secs, 60);
+        config.validate().unwrap();
+    }
+
+    /// User IDs are stable: derived from the email unless given.
+    #[test]
+    fn subjects_are_stable_and_prefixed() {
+        let config = defaults();
+        let admin = config.user_by_email("admin@aura.test").unwrap();
+        assert_eq!(admin.subject(), defaults().users[0].subject());
+        assert!(admin.subject().starts_with("auth0|"));
+        assert_eq!(admin.subject().len(), "auth0|".len() + 24);
+        assert_ne!(admin.subject(), config.users[1].subject());
+    }
+
+    /// Adding an origin adds its callback, logout URL and CORS origin once.
+    #[test]
+    fn allow_app_origin_adds_callback_logout_and_origin_once() {
+        let mut config = defaults();
+        config.allow_app_origin("http://127.0.0.1:8123/");
+        config.allow_app_origin("http://127.0.0.1:8123");
+        let spa = config.client(DEFAULT_SPA_CLIENT_ID).unwrap();
+        assert_eq!(
+            spa.callbacks.last().unwrap(),
+            "http://127.0.0.1:8123/callback"
+        );
+        assert_eq!(spa.logout_urls.last().unwrap(), "http://127.0.0.1:8123/");
+        assert_eq!(spa.web_origins.last().unwrap(), "http://127.0.0.1:8123");
+        assert_eq!(spa.callbacks.len(), 3);
+    }
+
+    /// A config file adds clients and users, replaces same-named ones, and sets lifetimes.
+    #[test]
+    fn a_config_file_extends_the_defaults() {
+        let file: ConfigFile = serde_json::from_str(
+            r#"{
+                "extra_audiences": ["https://inventory.example"],
+                "lifetimes": { "access_token_secs": 600 },
+                "clients": [{ "client_id": "reports", "client_secret": "s3cret",
+                              "grant_types": ["client_credentials"],
+                              "api_grants": [{ "audience": "https://inventory.example",
+                                               "scopes": ["read:stock"] }] }],
+                "users": [{ "email": "shopper@aura.test", "password": "other", "name": "Sam Two" },
+                          { "email": "ops@aura.test", "password": "aura-demo", "name": "Olu Ops",
+                            "permissions": ["read:products"] }],
+                "allowed_app_origins": ["http://127.0.0.1:8080"]
+            }"#,
+        )
+        .unwrap();
+        let mut config = defaults();
+        config.extend(file);
+        config.validate().unwrap();
+        assert!(config.knows_audience("https://inventory.example"));
+        assert_eq!(config.lifetimes.access_token_secs, 600);
+        assert_eq!(
+            config.lifetimes.authorization_code_secs, 60,
+            "unnamed keep defaults"
+        );
+        assert!(config
+            .client("reports")
+            .unwrap()
+            .client_secret
+            .as_ref()
+            .unwrap()
+            .matches("s3cret"));
+        assert_eq!(config.users.len(), 3);
+        assert_eq!(
+            config.user_by_email("shopper@aura.test").unwrap().name,
+            "Sam Two"
+        );
+        let spa = config.client(DEFAULT_SPA_CLIENT_ID).unwrap();
+        assert!(spa
+            .callbacks
+            .contains(&"http://127.0.0.1:8080/callback".to_owned()));
+    }
+
+    /// Unknown keys in a config file are errors, so typos do not pass silently.
+    #[test]
+    fn a_config_file_with_an_unknown_key_is_refused() {
+        let error = serde_json::from_str::<ConfigFile>(r#"{ "clientz": [] }"#).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `clientz`"),
+            "{error}"
+        );
+    }
+
+    /// Configurations that cannot work are refused at start, with a sentence saying why.
+    #[test]
+    fn invalid_configurations_are_refused() {
+        /// (words expected in the error, how to break the configuration)
+        type Case = (&'static str, Box<dyn Fn(&mut TenantConfig)>);
+        let cases: Vec<Case> = vec![
+            (
+                "not a URL",
+                Box::new(|c| c.issuer = "127.0.0.1:4000/".into()),
+            ),
+            (
+                "ending with '/'",
+                Box::new(|c| c.issuer = "http://127.0.0.1:4000/x".into()),
+            ),
+            (
+                "listed twice",
+                Box::new(|c| c.clients.push(c.clients[0].clone())),
+            ),
+            (
+                "cannot use client_credentials",
+                Box::new(|c| c.clients[0].grant_types.push(GrantType::ClientCredentials)),
+            ),
+            (
+                "not an absolute URL",
+                Box::new(|c| c.clients[0].callbacks.push("/callback".into())),
+            ),
+            (
+                "no path",
+                Box::new(|c| {
+                    c.clients[0]
+                        .web_origins
+                        .push("http://127.0.0.1:3000/".into())
+                }),
+            ),
+            (
+                "positive",
+                Box::new(|c| c.lifetimes.authorization_code_secs = 0),
+            ),
+        ];
+        for (expected, break_it) in cases {
+            let mut config = defaults();
+            break_it(&mut config);
+            let error = config.validate().unwrap_err().to_string();
+            assert!(error.contains(expected), "{expected:?} not in {error:?}");
+        }
+    }
+
+    /// A secret never shows in debug output.
+    #[test]
+    fn client_secrets_are_redacted_in_debug_output() {
+        let debug = format!("{:?}", defaults());
+        assert!(!debug.contains(DEFAULT_M2M_CLIENT_SECRET));
+        assert!(debug.contains("ClientSecret(<redacted>)"));
     }
 }

@@ -19,6 +19,7 @@ pub(crate) async fn openid_configuration(State(state): State<SharedState>) -> im
         "userinfo_endpoint": c.endpoint("userinfo"),
         "jwks_uri": c.endpoint(".well-known/jwks.json"),
         "end_session_endpoint": c.endpoint("oidc/logout"),
+        "revocation_endpoint": c.endpoint("oauth/revoke"),
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

@@ -17,6 +17,9 @@ pub enum TenantError {
     /// The listener is bound to an address other computers can reach.
     #[error("refusing to serve on {0}: the local tenant binds loopback addresses only (127.0.0.1 or ::1)")]
     NotLoopback(std::net::SocketAddr),
+    /// Stored state (refresh tokens) could not be read or written.
+    #[error("tenant state: {0}")]
+    State(String),
     /// A file or socket operation failed.
     #[error("{context}: {source}")]
     Io {
@@ -170,6 +173,15 @@ impl OAuthError {
         )
     }
 
+    /// 403 `invalid_scope`: a refresh asked for a scope the grant does not hold.
+    pub fn invalid_scope(scope: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "invalid_scope",
+            format!("Scope '{scope}' was not granted and cannot be added on refresh."),
+        )
+    }
+
     /// 401 `invalid_token` for `/userinfo`.
     pub fn invalid_token(description: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
@@ -209,16 +221,5 @@ impl IntoResponse for OAuthError {
             }
         }
         response
-    }
-}
-
-impl OAuthError {
-    /// 403 `invalid_scope`: a refresh asked for a scope the grant does not hold.
-    pub fn invalid_scope(scope: &str) -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "invalid_scope",
-            format!("Scope '{scope}' was not granted and cannot be added on refresh."),
-        )
     }
 }

@@ -124,7 +124,7 @@ pub(crate) fn user_tokens(
         Some(
             state
                 .refresh
-                .issue(family, now)
+                .issue(family, now, &config.lifetimes)
                 .map_err(|e| OAuthError::server_error(&e))?,
         )
     } else {

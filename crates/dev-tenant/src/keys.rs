@@ -100,6 +100,15 @@ impl SigningKey {
         }
     }
 
+    /// The public key for verifying tokens this key signed.
+    pub fn decoding_key(&self) -> jsonwebtoken::DecodingKey {
+        let public = self.pair.public_key();
+        jsonwebtoken::DecodingKey::from_rsa_raw_components(
+            public.modulus().big_endian_without_leading_zero(),
+            public.exponent().big_endian_without_leading_zero(),
+        )
+    }
+
     /// Signs `claims` as a compact RS256 JWT with `typ: JWT` and this key's `kid`.
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, TenantError> {
         let header = serde_json::json!({ "alg": "RS256", "typ": "JWT", "kid": self.kid });
@@ -224,4 +233,51 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TenantEr
         tmp.display(),
         path.display()
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token signed here verifies with the published key, and carries `kid` and `typ`.
+    #[test]
+    fn signed_tokens_verify_with_the_published_key() {
+        let key = SigningKey::generate().unwrap();
+        let token = key
+            .sign(&serde_json::json!({ "sub": "x", "exp": 4_000_000_000u64 }))
+            .unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(key.kid()));
+        assert_eq!(header.typ.as_deref(), Some("JWT"));
+        let jwk = key.jwk();
+        let decoding = jsonwebtoken::DecodingKey::from_rsa_components(&jwk.n, &jwk.e).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.validate_aud = false;
+        let claims =
+            jsonwebtoken::decode::<serde_json::Value>(&token, &decoding, &validation).unwrap();
+        assert_eq!(claims.claims["sub"], "x");
+    }
+
+    /// PKCS#8 round trip keeps the key and so its kid.
+    #[test]
+    fn a_key_reloaded_from_pkcs8_keeps_its_kid() {
+        let key = SigningKey::generate().unwrap();
+        let again = SigningKey::from_pkcs8(&key.pkcs8().unwrap()).unwrap();
+        assert_eq!(again.kid(), key.kid());
+        assert_eq!(again.jwk().n, key.jwk().n);
+    }
+
+    /// The key set never drops its last key.
+    #[test]
+    fn the_key_set_keeps_at_least_one_key() {
+        let set = KeySet::new(SigningKey::generate().unwrap());
+        let first = set.current().kid().to_owned();
+        assert!(!set.remove(&first));
+        set.push(SigningKey::generate().unwrap());
+        assert_ne!(set.current().kid(), first);
+        assert!(set.find(&first).is_some());
+        assert!(set.remove(&first));
+        assert!(set.find(&first).is_none());
+        assert_eq!(set.jwks().len(), 1);
+    }
 }

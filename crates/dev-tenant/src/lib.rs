@@ -2,9 +2,10 @@
 //! token validation and machine-to-machine calls work on a fresh clone with no account.
 //!
 //! It serves OpenID discovery, a JWKS with RS256 keys, `/authorize` with an HTML sign-in form
-//! for demo users, and `/oauth/token` with the authorization_code (PKCE S256), refresh_token
-//! (rotating, with reuse detection) and client_credentials grants. Error bodies and status codes
-//! are Auth0's.
+//! for demo users, `/oauth/token` with the authorization_code (PKCE S256), refresh_token
+//! (rotating, with reuse detection) and client_credentials grants, `/oauth/revoke`, `/userinfo`,
+//! `/v2/logout` and `/oidc/logout`. Claims, error bodies and status codes are Auth0's. The crate's README lists
+//! the defaults, endpoints and errors.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), dev_tenant::TenantError> {
@@ -20,6 +21,9 @@
 //! - `discovery`: `/.well-known/openid-configuration` and `/.well-known/jwks.json`.
 //! - `authorize`, `login_page`: `/authorize`, the sign-in form and its `POST /u/login`.
 //! - `token`, `issue`, `refresh`: `/oauth/token`, minting tokens, refresh-token families.
+//! - `request`, `revoke`: token-endpoint parameters and client authentication; `/oauth/revoke`.
+//! - `userinfo`, `logout`, `verify`: `/userinfo`, `/v2/logout`, `/oidc/logout`, and checking
+//!   the tenant's own tokens.
 //! - `cors`: CORS for the endpoints browsers call.
 //! - `errors`: [`TenantError`] and Auth0-shaped OAuth errors.
 //! - `state`, `clock`, `random`: shared state, an adjustable clock, random identifiers.
@@ -33,15 +37,21 @@ mod errors;
 mod issue;
 mod keys;
 mod login_page;
+mod logout;
 mod random;
 mod refresh;
+mod request;
+mod revoke;
 mod state;
 mod token;
+mod userinfo;
+mod verify;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -65,7 +75,8 @@ pub const DEFAULT_AUDIENCE: &str = "https://api.auracommerce.com";
 /// Password of the demo users `admin@aura.test` and `shopper@aura.test`.
 pub const DEMO_PASSWORD: &str = "aura-demo";
 
-/// A built tenant: its router and a handle for tests.
+/// A built tenant: configuration checked, signing key loaded. Get its [`Router`] with
+/// [`Tenant::router`], serve it with [`Tenant::serve`], observe it through [`Tenant::handle`].
 pub struct Tenant {
     state: SharedState,
 }
@@ -110,11 +121,18 @@ impl Tenant {
             )
             .route("/.well-known/jwks.json", get(discovery::jwks))
             .route("/oauth/token", post(token::token))
+            .route("/oauth/revoke", post(revoke::revoke))
+            .route("/userinfo", get(userinfo::userinfo))
             .layer(cors);
+        // Every body this tenant reads is a few hundred bytes of form or JSON; 64 KiB is plenty
+        // and keeps a runaway client from making it buffer megabytes.
         Router::new()
             .route("/authorize", get(authorize::authorize))
             .route("/u/login", post(authorize::sign_in))
+            .route("/v2/logout", get(logout::v2_logout))
+            .route("/oidc/logout", get(logout::oidc_logout))
             .merge(browser_facing)
+            .layer(DefaultBodyLimit::max(64 * 1024))
             .with_state(self.state.clone())
     }
 
@@ -186,7 +204,9 @@ impl TenantHandle {
         self.state.keys.jwks()
     }
 
-    /// Moves the tenant's clock forward, to test expiry without sleeping.
+    /// Moves the tenant's clock forward, to test expiry without sleeping. Codes, sign-in forms,
+    /// sessions and refresh tokens expire by this clock; tokens issued afterwards carry the
+    /// shifted `iat`/`exp`, so a validator on the wall clock sees them as issued in the future.
     pub fn advance_clock(&self, secs: u64) {
         self.state.clock.advance(secs);
     }

@@ -2,7 +2,9 @@
 //!
 //! Form contract (tests and browser automation rely on it): one `<form method="post">` with
 //! hidden inputs `tx` and `csrf`, the inputs `username` (type email) and `password`, and the
-//! submit buttons `action=login` ("Continue") and `action=cancel` ("Cancel").
+//! submit buttons `action=login` ("Continue") and `action=cancel` ("Cancel"). The form is
+//! `novalidate` so the browser never blocks Cancel over an empty or malformed email; the server
+//! answers those like a wrong password.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -79,14 +81,14 @@ pub(crate) fn sign_in(form: &SignInForm<'_>, status: StatusCode) -> Response {
 <main>
 <h1>Sign in to Aura Commerce</h1>
 <p>to continue to {client}</p>
-{error}<form method="post" action="{action}">
+{error}<form method="post" action="{action}" novalidate>
 <input type="hidden" name="tx" value="{tx}">
 <input type="hidden" name="csrf" value="{csrf}">
-<label for="username">Email address</label><input id="username" name="username" type="email" value="{email}" autocomplete="username" required autofocus>
+<label for="username">Email address</label><input id="username" name="username" type="email" value="{email}" autocomplete="username" autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <div class="actions">
 <button type="submit" name="action" value="login">Continue</button>
-<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+<button type="submit" name="action" value="cancel">Cancel</button>
 </div>
 </form>
 <section class="demo">

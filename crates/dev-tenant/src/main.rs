@@ -35,7 +35,11 @@ DEFAULTS (development only; everything here is public knowledge):
     Password          {DEMO_PASSWORD}
 
 ENDPOINTS:
-    /.well-known/openid-configuration, /.well-known/jwks.json, /authorize, /oauth/token
+    /.well-known/openid-configuration  /.well-known/jwks.json  /authorize  /oauth/token
+    /oauth/revoke  /userinfo  /v2/logout  /oidc/logout
+
+LOGS:
+    RUST_LOG=dev_tenant=debug for more detail (default: info, on stderr)
 
 EXAMPLE:
     curl -X POST http://127.0.0.1:4000/oauth/token -H 'Content-Type: application/json' \\
@@ -110,6 +114,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> 
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "dev_tenant=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(Parsed::Run(options)) => options,
         Ok(Parsed::Help) => {
@@ -131,9 +142,14 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), String> {
-    let issuer = options
-        .issuer
-        .unwrap_or_else(|| format!("http://{}/", options.addr));
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    // Derived after binding, so `--addr 127.0.0.1:0` gets an issuer with the real port.
+    let issuer = options.issuer.unwrap_or_else(|| format!("http://{bound}/"));
     let mut config = TenantConfig::with_defaults(&issuer);
     if let Some(path) = &options.config_file {
         config.extend_from_file(path).map_err(|e| e.to_string())?;
@@ -143,18 +159,69 @@ async fn run(options: Options) -> Result<(), String> {
     }
     config.signing_key_path = options.key_file;
     config.state_dir = options.state_dir;
-    let listener = tokio::net::TcpListener::bind(options.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
     let tenant = dev_tenant::Tenant::new(config).map_err(|e| e.to_string())?;
-    eprintln!(
-        "dev-tenant: issuer {issuer} (listening on {}); Ctrl-C to stop",
-        options.addr
-    );
+    // One line a script (or a test) can wait for.
+    println!("dev-tenant listening on http://{bound}/ issuer {issuer}");
     tenant
         .serve(listener, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Parsed, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    /// Flags in both `--flag value` and `--flag=value` forms.
+    #[test]
+    fn flags_are_parsed() {
+        let Ok(Parsed::Run(options)) = parse(&[
+            "--addr=127.0.0.1:4100",
+            "--config",
+            "tenant.json",
+            "--app-origin",
+            "http://127.0.0.1:8080",
+        ]) else {
+            panic!("expected options");
+        };
+        assert_eq!(options.addr, "127.0.0.1:4100".parse().unwrap());
+        assert_eq!(options.config_file, Some(PathBuf::from("tenant.json")));
+        assert_eq!(options.app_origins, ["http://127.0.0.1:8080"]);
+    }
+
+    /// Non-loopback addresses, unknown flags and missing values are refused.
+    #[test]
+    fn bad_arguments_are_refused_with_a_reason() {
+        for (args, expected) in [
+            (&["--addr", "0.0.0.0:4000"][..], "not a loopback address"),
+            (
+                &["--addr", "192.168.1.2:4000"][..],
+                "not a loopback address",
+            ),
+            (&["--addr", "localhost"][..], "not an IP:PORT address"),
+            (&["--bogus"][..], "unknown argument"),
+            (&["--config"][..], "needs a value"),
+        ] {
+            match parse(args) {
+                Err(message) => assert!(message.contains(expected), "{args:?}: {message}"),
+                Ok(_) => panic!("{args:?} accepted"),
+            }
+        }
+    }
+
+    /// `--help` wins over everything else.
+    #[test]
+    fn help_is_recognised() {
+        assert!(matches!(
+            parse(&["--addr", "x", "--help"]),
+            Ok(Parsed::Help)
+        ));
+        assert!(matches!(parse(&["-h"]), Ok(Parsed::Help)));
+    }
 }

@@ -69,7 +69,7 @@ impl RefreshStore {
         let families = match &file {
             Some(path) => match std::fs::read(path) {
                 Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                    TenantError::Config(format!("refresh token file {}: {e}", path.display()))
+                    TenantError::State(format!("refresh token file {}: {e}", path.display()))
                 })?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
                 Err(source) => {
@@ -92,9 +92,21 @@ impl RefreshStore {
     }
 
     /// Starts a family and returns its first token.
-    pub fn issue(&self, grant: Grant, now: u64) -> Result<String, TenantError> {
+    pub fn issue(
+        &self,
+        grant: Grant,
+        now: u64,
+        lifetimes: &Lifetimes,
+    ) -> Result<String, TenantError> {
         let token = random::token();
         let mut families = self.lock();
+        // Families past either lifetime can never be used again; dropping them here keeps the
+        // store (and its file) from growing forever. Their tokens then read as unknown, which
+        // gets the same answer.
+        families.retain(|_, f| {
+            f.last_used + lifetimes.refresh_token_idle_secs > now
+                && f.created_at + lifetimes.refresh_token_absolute_secs > now
+        });
         families.insert(
             random::token(),
             Family {
@@ -154,12 +166,28 @@ impl RefreshStore {
         Ok(Ok((grant, next)))
     }
 
+    /// Revokes the family of `token` if it belongs to `client_id`. Returns whether a family was
+    /// revoked; unknown tokens are not an error (RFC 7009 §2.2).
+    pub fn revoke(&self, token: &str, client_id: &str) -> Result<bool, TenantError> {
+        let presented = hash(token);
+        let mut families = self.lock();
+        let Some(family) = families.values_mut().find(|f| {
+            f.grant.client_id == client_id
+                && (f.current_hash == presented || f.retired_hashes.contains(&presented))
+        }) else {
+            return Ok(false);
+        };
+        family.revoked = true;
+        self.persist(&families)?;
+        Ok(true)
+    }
+
     fn persist(&self, families: &HashMap<String, Family>) -> Result<(), TenantError> {
         let Some(path) = &self.file else {
             return Ok(());
         };
         let bytes = serde_json::to_vec(families)
-            .map_err(|e| TenantError::Config(format!("serialising refresh tokens: {e}")))?;
+            .map_err(|e| TenantError::State(format!("serialising refresh tokens: {e}")))?;
         write_atomically(path, &bytes)
     }
 }

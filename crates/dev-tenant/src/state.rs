@@ -113,3 +113,21 @@ impl<V: Clone> ExpiringMap<V> {
         self.lock().remove(key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ExpiringMap;
+
+    /// Entries vanish at their expiry; `take` removes, so a second take finds nothing.
+    #[test]
+    fn entries_expire_and_take_is_single_use() {
+        let map = ExpiringMap::new();
+        map.insert("a".into(), 1, 100, 160);
+        assert_eq!(map.get("a", 159), Some(1));
+        assert_eq!(map.get("a", 160), None);
+        assert_eq!(map.take("a", 120), Some(1));
+        assert_eq!(map.take("a", 120), None);
+        map.insert("b".into(), 2, 100, 110);
+        assert_eq!(map.take("b", 110), None, "expired entries are not returned");
+    }
+}

@@ -5,75 +5,20 @@
 //! correctly for its kind (public clients send no secret, confidential ones must), the grant
 //! type must be enabled for the client, and then the grant's own parameters are checked.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, GrantType};
 use crate::errors::OAuthError;
 use crate::issue::{self, granted_user_scopes, UserGrant};
+use crate::request::{authenticate, Params};
 use crate::state::{SharedState, TenantState};
-
-/// The request parameters, whatever the body encoding.
-struct Params(HashMap<String, String>);
-
-impl Params {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-
-    fn require(&self, name: &str) -> Result<&str, OAuthError> {
-        self.get(name)
-            .ok_or_else(|| OAuthError::missing_parameter(name))
-    }
-
-    /// Reads a form-encoded or JSON body, chosen by `Content-Type`.
-    fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Self, OAuthError> {
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let mut map = HashMap::new();
-        if content_type.starts_with("application/json") {
-            let value: serde_json::Value = serde_json::from_slice(body)
-                .map_err(|_| OAuthError::invalid_request("The request body is not valid JSON."))?;
-            let object = value.as_object().ok_or_else(|| {
-                OAuthError::invalid_request("The request body must be a JSON object.")
-            })?;
-            for (name, value) in object {
-                let value = value.as_str().ok_or_else(|| {
-                    OAuthError::invalid_request(format!("Parameter '{name}' must be a string."))
-                })?;
-                map.insert(name.clone(), value.to_owned());
-            }
-        } else if content_type.starts_with("application/x-www-form-urlencoded") {
-            for (name, value) in url::form_urlencoded::parse(body) {
-                // RFC 6749 §3.2: parameters must not be repeated.
-                if map.insert(name.to_string(), value.into_owned()).is_some() {
-                    return Err(OAuthError::invalid_request(format!(
-                        "Parameter '{name}' must not be repeated."
-                    )));
-                }
-            }
-        } else {
-            return Err(OAuthError::invalid_request(
-                "Content-Type must be application/x-www-form-urlencoded or application/json.",
-            ));
-        }
-        Ok(Self(map))
-    }
-}
 
 /// The token endpoint.
 pub(crate) async fn token(
@@ -106,72 +51,28 @@ fn handle(
     if !client.allows(grant) {
         return Err(OAuthError::grant_not_allowed(grant.as_str()));
     }
-    match grant {
+    let issued = match grant {
         GrantType::AuthorizationCode => authorization_code(state, client, &params),
         GrantType::RefreshToken => refresh_token(state, client, &params),
         GrantType::ClientCredentials => client_credentials(state, client, &params),
-    }
-}
-
-/// `client_secret_basic` credentials from the `Authorization` header.
-fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
     };
-    let malformed = || OAuthError::invalid_request("Malformed Basic authorization header.");
-    let value = value.to_str().map_err(|_| malformed())?;
-    let Some(encoded) = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))
-    else {
-        return Err(malformed());
-    };
-    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
-    // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
-    let unescape = |s: &str| {
-        url::form_urlencoded::parse(format!("v={s}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    Ok(Some((unescape(id), unescape(secret))))
-}
-
-/// Identifies the client and checks its secret (or its absence, for a public client).
-fn authenticate<'a>(
-    state: &'a TenantState,
-    headers: &HeaderMap,
-    params: &Params,
-) -> Result<&'a ClientConfig, OAuthError> {
-    let basic = basic_credentials(headers)?;
-    let body_id = params.get("client_id");
-    let body_secret = params.get("client_secret");
-    let (client_id, secret) = match &basic {
-        Some((id, secret)) => {
-            if body_id.is_some_and(|b| b != id) || body_secret.is_some() {
-                return Err(OAuthError::invalid_request(
-                    "Use one client authentication method: Basic header or body parameters, not both.",
-                ));
-            }
-            (id.as_str(), Some(secret.as_str()).filter(|s| !s.is_empty()))
-        }
-        None => (
-            body_id.ok_or_else(|| OAuthError::missing_parameter("client_id"))?,
-            body_secret,
+    // Outcomes only: never a token, code or secret.
+    match &issued {
+        Ok(tokens) => tracing::info!(
+            grant = grant.as_str(),
+            client_id = %client.client_id,
+            scope = %tokens.scope,
+            "token issued"
         ),
-    };
-    let client = state
-        .config
-        .client(client_id)
-        .ok_or_else(OAuthError::unauthorized)?;
-    match (&client.client_secret, secret) {
-        (None, None) => Ok(client),
-        (None, Some(_)) => Err(OAuthError::public_client_sent_secret(client_id)),
-        (Some(expected), Some(given)) if expected.matches(given) => Ok(client),
-        (Some(_), _) => Err(OAuthError::unauthorized()),
+        Err(e) => tracing::info!(
+            grant = grant.as_str(),
+            client_id = %client.client_id,
+            error = e.error,
+            description = %e.description,
+            "token request refused"
+        ),
     }
+    issued
 }
 
 /// Whether `verifier` is a well-formed PKCE verifier whose S256 hash is `challenge`.

@@ -3,8 +3,11 @@
 
 pub mod callback;
 pub mod clock;
+pub mod cross_tab_lock;
 pub mod page_config;
 pub mod random;
+pub mod refresh;
+pub mod session_sync;
 pub mod sign_in;
 pub mod sign_out;
 pub mod token_store;

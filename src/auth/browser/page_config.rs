@@ -10,10 +10,14 @@ pub fn public_auth_config() -> Result<PublicAuthConfig, String> {
         .flatten()
         .and_then(|meta| meta.get_attribute("content"))
         .ok_or("the page has no sign-in configuration")?;
-    serde_json::from_str(&content).map_err(|e| format!("the sign-in configuration is malformed: {e}"))
+    serde_json::from_str(&content)
+        .map_err(|e| format!("the sign-in configuration is malformed: {e}"))
 }
 
 /// This page's origin, e.g. `http://127.0.0.1:3000`.
 pub fn origin() -> String {
-    leptos::prelude::window().location().origin().unwrap_or_default()
+    leptos::prelude::window()
+        .location()
+        .origin()
+        .unwrap_or_default()
 }

@@ -1,5 +1,4 @@
 //! Test support: a tenant served on `127.0.0.1:0` and one helper per step of the flows.
-#![allow(dead_code)] // Each test binary uses a different subset of the helpers.
 
 use std::collections::HashMap;
 
@@ -252,9 +251,12 @@ impl TestTenant {
         .await
     }
 
-    /// Signs in through the form and returns the code the callback receives.
+    /// Signs in through the form (`prompt=login`, so an earlier session does not skip it) and
+    /// returns the code the callback receives.
     pub async fn sign_in(&self, pkce: &Pkce, email: &str) -> String {
-        let form = self.open_form(&self.authorize_url(pkce, &[])).await;
+        let form = self
+            .open_form(&self.authorize_url(pkce, &[("prompt", "login")]))
+            .await;
         let reply = self
             .submit(&form, email, dev_tenant::DEMO_PASSWORD, "login")
             .await;
@@ -348,4 +350,10 @@ pub fn assert_oauth_error(reply: &Reply, status: u16, error: &str, description: 
         "body: {}",
         reply.body
     );
+}
+
+/// A fresh directory under the system temp dir, unique per test.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let unique = URL_SAFE_NO_PAD.encode(&rand_bytes()[..9]);
+    std::env::temp_dir().join(format!("dev-tenant-{name}-{unique}"))
 }

@@ -1,0 +1,28 @@
+import { defineConfig } from '@playwright/test';
+import base from '../playwright.config';
+
+// The release build, measured: first-load transfer and the sign-in round trip.
+const appPort = Number(process.env.BENCH_APP_PORT ?? 3200);
+const tenantPort = Number(process.env.BENCH_TENANT_PORT ?? 4200);
+
+export default defineConfig({
+  ...base,
+  testDir: '.',
+  testMatch: /.*\.bench\.ts/,
+  timeout: 120_000,
+  use: { ...base.use, baseURL: `http://127.0.0.1:${appPort}`, trace: 'off' },
+  webServer: {
+    ...base.webServer,
+    command: process.env.BENCH_SERVER_BIN ?? 'target/release/aura-commerce',
+    url: `http://127.0.0.1:${appPort}/readyz`,
+    env: {
+      ...(base.webServer as { env: Record<string, string> }).env,
+      DEV_TENANT_ADDR: `127.0.0.1:${tenantPort}`,
+      DEV_TENANT_CONFIG: '',
+      LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
+      LEPTOS_RELOAD_PORT: String(appPort + 1),
+      LEPTOS_ENV: 'PROD',
+      RUST_LOG: 'warn',
+    },
+  },
+});

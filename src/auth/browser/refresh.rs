@@ -1,0 +1,108 @@
+//! Renewing the access token with the rotating refresh token, one tab at a time.
+
+use std::time::Duration;
+
+use gloo_net::http::Request;
+
+use super::clock::now_secs;
+use super::cross_tab_lock::{sleep, with_cross_tab_lock};
+use super::{page_config, token_store};
+use crate::auth::id_token::check_id_token;
+use crate::auth::token_response::{OAuthErrorBody, TokenResponse};
+
+const LOCK_NAME: &str = "aura-token-refresh";
+
+/// Why a refresh is asked for; it decides whether another tab's refresh already answers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshReason {
+    /// The access token is about to expire.
+    Due,
+    /// The server refused the access token.
+    Rejected,
+    /// The shopper pressed "Refresh now".
+    Manual,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RefreshError {
+    #[error("there is no refresh token")]
+    NoRefreshToken,
+    #[error("the sign-in service refused to renew the session: {0}")]
+    Rejected(String),
+    #[error("the sign-in service could not be reached")]
+    Unreachable,
+}
+
+/// Whether the access token is due for a refresh now.
+pub fn is_due() -> bool {
+    token_store::refresh_at().is_some_and(|at| at <= now_secs())
+}
+
+/// Refreshes the token set unless another tab already did it while this one waited.
+pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
+    let seen = token_store::refresh_token();
+    with_cross_tab_lock(LOCK_NAME, async move {
+        let current = token_store::refresh_token().ok_or(RefreshError::NoRefreshToken)?;
+        // The refresh token rotates on every use: if it changed, another tab has just renewed
+        // the set, and spending the old one again would revoke the whole family.
+        let renewed_elsewhere = seen.as_deref() != Some(current.as_str());
+        let needed = match reason {
+            RefreshReason::Due => !renewed_elsewhere && is_due(),
+            RefreshReason::Rejected => !renewed_elsewhere,
+            RefreshReason::Manual => true,
+        };
+        if !needed {
+            return Ok(());
+        }
+        let tokens = match exchange(&current).await {
+            Err(RefreshError::Unreachable) => {
+                sleep(Duration::from_secs(1)).await;
+                exchange(&current).await?
+            }
+            other => other?,
+        };
+        token_store::save(&tokens, now_secs()).map_err(|_| RefreshError::Unreachable)
+    })
+    .await
+}
+
+async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
+    let config = page_config::public_auth_config().map_err(|_| RefreshError::Unreachable)?;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "refresh_token")
+        .append_pair("client_id", &config.client_id)
+        .append_pair("refresh_token", refresh_token)
+        .finish();
+    let response = Request::post(&config.token_endpoint())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .map_err(|_| RefreshError::Unreachable)?
+        .send()
+        .await
+        .map_err(|_| RefreshError::Unreachable)?;
+    if response.status() >= 500 {
+        return Err(RefreshError::Unreachable);
+    }
+    if !response.ok() {
+        let reason = match response.json::<OAuthErrorBody>().await {
+            Ok(body) => body.error_description.unwrap_or(body.error),
+            Err(_) => format!("status {}", response.status()),
+        };
+        return Err(RefreshError::Rejected(reason));
+    }
+    let tokens: TokenResponse = response
+        .json()
+        .await
+        .map_err(|e| RefreshError::Rejected(format!("unreadable token response: {e}")))?;
+    if let Some(id_token) = &tokens.id_token {
+        check_id_token(
+            id_token,
+            &config.issuer,
+            &config.client_id,
+            None,
+            now_secs(),
+        )
+        .map_err(|e| RefreshError::Rejected(e.to_string()))?;
+    }
+    Ok(tokens)
+}

@@ -1,0 +1,114 @@
+//! Keeps the [`Session`] signal in step with storage: at start, when another tab changes the
+//! tokens (the `storage` event), on the refresh schedule, and when a page comes back from the
+//! back/forward cache.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::clock::now_secs;
+use super::refresh::{refresh, RefreshError, RefreshReason};
+use super::token_store;
+use crate::auth::access_token_view::AccessTokenView;
+use crate::auth::id_token::{decode_payload, IdTokenClaims};
+use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
+
+/// The session as storage has it now.
+pub fn load_state() -> SessionState {
+    let Some(access) = token_store::access_token()
+        .as_deref()
+        .and_then(AccessTokenView::read)
+    else {
+        return SessionState::SignedOut;
+    };
+    let profile: Option<IdTokenClaims> =
+        token_store::id_token().as_deref().and_then(decode_payload);
+    let name = profile
+        .as_ref()
+        .and_then(|p| p.name.clone().or_else(|| p.email.clone()))
+        .unwrap_or_else(|| access.sub.clone());
+    SessionState::SignedIn(SignedIn {
+        sub: access.sub.clone(),
+        name,
+        email: profile.as_ref().and_then(|p| p.email.clone()),
+        picture: profile.and_then(|p| p.picture),
+        permissions: access.permissions(),
+        expires_at: token_store::expires_at().unwrap_or(access.exp),
+    })
+}
+
+pub fn start(session: Session) {
+    // After hydration, so the first browser render matches the server's.
+    Effect::new(move |_| session.0.set(load_state()));
+
+    // Another tab signed in, refreshed or signed out.
+    let storage = window_event_listener(ev::storage, move |event| {
+        let ours = event
+            .key()
+            .is_none_or(|key| key == token_store::ACCESS_TOKEN_KEY);
+        if ours {
+            session.0.set(load_state());
+        }
+    });
+
+    // Back/forward cache: a page restored after sign-out must not show what it held.
+    let pageshow = window_event_listener(ev::pageshow, move |event| {
+        if event.persisted() && token_store::access_token().is_none() {
+            let _ = window().location().reload();
+        }
+    });
+
+    // Refresh a little before expiry. Each tab keeps a timer; the cross-tab lock and the
+    // rotation check in `refresh` make sure only one of them spends the refresh token.
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+        }
+        let SessionState::SignedIn(_) = session.0.get() else {
+            return;
+        };
+        let due_in = token_store::refresh_at()
+            .unwrap_or(0)
+            .saturating_sub(now_secs());
+        let handle = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    match refresh(RefreshReason::Due).await {
+                        Ok(()) => session.0.set(load_state()),
+                        Err(RefreshError::Unreachable) => {
+                            // Keep the tokens: the next call retries, and ends the session
+                            // only if the server refuses them.
+                        }
+                        Err(_) => end_session(session, end_reason::EXPIRED),
+                    }
+                });
+            },
+            std::time::Duration::from_secs(due_in),
+        )
+        .ok();
+        timer.set_value(handle);
+    });
+
+    on_cleanup(move || {
+        storage.remove();
+        pageshow.remove();
+    });
+}
+
+/// Ends the session here without the shopper asking, and sends them to sign in again, back to
+/// where they were.
+pub fn end_session(session: Session, reason: &str) {
+    token_store::clear();
+    session.0.set(SessionState::SignedOut);
+    let location = window().location();
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("returnTo", &here)
+        .append_pair("reason", reason)
+        .finish();
+    let _ = location.assign(&format!("/login?{query}"));
+}

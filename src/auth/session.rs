@@ -1,0 +1,65 @@
+//! The signed-in shopper as the UI sees it, shared through context.
+
+use leptos::prelude::*;
+
+/// A signed-in shopper, from the ID token (profile) and the access token (permissions, expiry).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub sub: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub picture: Option<String>,
+    pub permissions: Vec<String>,
+    /// Seconds since the epoch.
+    pub expires_at: u64,
+}
+
+impl SignedIn {
+    pub fn has_permission(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
+}
+
+/// Where the session stands. `Unknown` until the browser has read its storage: the server
+/// cannot know, so it renders the same as the first render in the browser (no hydration
+/// mismatch), and guards wait instead of redirecting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    Unknown,
+    SignedOut,
+    SignedIn(SignedIn),
+}
+
+/// The session signal, provided once by the app.
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<SessionState>);
+
+/// Provides the session to the app; in the browser it also starts keeping it in step with
+/// storage, other tabs and the refresh schedule.
+pub fn provide_session() {
+    let session = Session(RwSignal::new(SessionState::Unknown));
+    provide_context(session);
+    #[cfg(feature = "hydrate")]
+    super::browser::session_sync::start(session);
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Why a session ended without the shopper asking; shown on `/login` as `?reason=`.
+pub mod end_reason {
+    /// A page that needs a session was opened signed out.
+    pub const SIGN_IN_REQUIRED: &str = "signin";
+    /// The tokens could not be renewed (expired, revoked, or the tenant unreachable).
+    pub const EXPIRED: &str = "expired";
+
+    /// The sentence for a reason, if it is one we know.
+    pub fn message(reason: &str) -> Option<&'static str> {
+        match reason {
+            SIGN_IN_REQUIRED => Some("Sign in to see this page."),
+            EXPIRED => Some("Your session has ended. Please sign in again."),
+            _ => None,
+        }
+    }
+}

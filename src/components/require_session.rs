@@ -1,0 +1,79 @@
+//! Guards for pages that need a session, and optionally a permission.
+
+use leptos::prelude::*;
+
+use crate::auth::session::{use_session, SessionState};
+
+/// What a guarded page may show now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Access {
+    /// The browser has not read its storage yet (always so on the server).
+    Pending,
+    SignedOut,
+    Forbidden,
+    Allowed,
+}
+
+/// Renders `children` only for a signed-in shopper who holds `permission` (if given). Signed-out
+/// visitors are sent to `/login?returnTo=<this page>`; the children are built once per
+/// transition, not on every token refresh.
+#[component]
+pub fn RequireSession(
+    #[prop(optional)] permission: Option<&'static str>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let access = Memo::new(move |_| match session.0.get() {
+        SessionState::Unknown => Access::Pending,
+        SessionState::SignedOut => Access::SignedOut,
+        SessionState::SignedIn(user) => match permission {
+            Some(permission) if !user.has_permission(permission) => Access::Forbidden,
+            _ => Access::Allowed,
+        },
+    });
+
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::auth::session::end_reason;
+        use leptos_router::hooks::{use_location, use_navigate};
+        use leptos_router::NavigateOptions;
+
+        let navigate = use_navigate();
+        let location = use_location();
+        Effect::new(move |_| {
+            if access.get() == Access::SignedOut {
+                let search = location.search.get_untracked();
+                let here = match search.trim_start_matches('?') {
+                    "" => location.pathname.get_untracked(),
+                    query => format!("{}?{query}", location.pathname.get_untracked()),
+                };
+                let query = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("returnTo", &here)
+                    .append_pair("reason", end_reason::SIGN_IN_REQUIRED)
+                    .finish();
+                navigate(
+                    &format!("/login?{query}"),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        });
+    }
+
+    move || {
+        match access.get() {
+        Access::Allowed => children().into_any(),
+        Access::Forbidden => view! {
+            <div class="notice" role="alert">
+                <h1>"No access"</h1>
+                <p>{format!("Your account does not have the '{}' permission this page needs.", permission.unwrap_or_default())}</p>
+                <a href="/products">"Back to the products"</a>
+            </div>
+        }
+        .into_any(),
+        Access::Pending | Access::SignedOut => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
+    }
+    }
+}
