@@ -22,6 +22,12 @@ fn token_with_kid(kid: &str) -> String {
     format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]))
 }
 
+/// A `kid` no tenant has: unpredictable, like an attacker's.
+fn random_kid(i: usize) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    format!("{:016x}-{i}", RandomState::new().hash_one(i))
+}
+
 /// A token signed by a key the tenant has just added is accepted: the unknown `kid` makes the
 /// app fetch the key set once, and that fetch brings the new key.
 #[tokio::test]
@@ -68,7 +74,7 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch() {
     let fetches = tenant.jwks_fetches();
 
     let requests = (0..200).map(|i| {
-        let token = token_with_kid(&format!("unknown-{i}-{}", std::process::id()));
+        let token = token_with_kid(&random_kid(i));
         let app = &app;
         async move { app.get_api("/api/products", Some(&token)).await }
     });

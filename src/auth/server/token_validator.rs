@@ -241,6 +241,91 @@ fn json_object<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
+    use aws_lc_rs::signature::{KeyPair as _, RsaEncoding, RSA_PKCS1_SHA256, RSA_PKCS1_SHA512};
+
+    const ISSUER: &str = "https://tenant.example/";
+    const AUDIENCE: &str = "https://api.example";
+
+    fn b64(bytes: impl AsRef<[u8]>) -> String {
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// A validator allowing `algorithms`, holding `pair` as key `k1` with JWK `alg` = `key_alg`.
+    fn validator(
+        pair: &KeyPair,
+        algorithms: &[SigningAlgorithm],
+        key_alg: Option<&str>,
+    ) -> TokenValidator {
+        let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+        let mut jwk = serde_json::json!({ "kty": "RSA", "kid": "k1", "n": b64(&public.n), "e": b64(&public.e) });
+        if let Some(alg) = key_alg {
+            jwk["alg"] = alg.into();
+        }
+        let settings = ValidatorSettings {
+            algorithms: algorithms.to_vec(),
+            ..ValidatorSettings::new(ISSUER, AUDIENCE)
+        };
+        let validator = TokenValidator::new(settings, JwksSettings::default());
+        let document = serde_json::json!({ "keys": [jwk] }).to_string();
+        validator.keys().load_key_set(document.as_bytes()).unwrap();
+        validator
+    }
+
+    fn sign(pair: &KeyPair, alg: &str, encoding: &'static dyn RsaEncoding) -> String {
+        let header = serde_json::json!({ "alg": alg, "kid": "k1" });
+        let claims = serde_json::json!({ "iss": ISSUER, "sub": "s", "aud": AUDIENCE, "exp": unix_now() + 60 });
+        let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
+        let mut signature = vec![0; pair.public_modulus_len()];
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        pair.sign(encoding, &rng, input.as_bytes(), &mut signature)
+            .unwrap();
+        format!("{input}.{}", b64(signature))
+    }
+
+    fn validate(validator: &TokenValidator, token: &str) -> Result<Arc<AccessClaims>, TokenError> {
+        futures::executor::block_on(validator.validate(token))
+    }
+
+    /// The key's own `alg` narrows the allow-list: an RS256 key does not verify RS512 tokens
+    /// even where RS512 is allowed, and a key without `alg` serves every allowed algorithm.
+    #[test]
+    fn a_keys_alg_is_respected_and_the_allow_list_is_configurable() {
+        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let both = [SigningAlgorithm::RS256, SigningAlgorithm::RS512];
+        let rs512 = sign(&pair, "RS512", &RSA_PKCS1_SHA512);
+        let rs256 = sign(&pair, "RS256", &RSA_PKCS1_SHA256);
+
+        let pinned = validator(&pair, &both, Some("RS256"));
+        assert!(validate(&pinned, &rs256).is_ok());
+        assert_eq!(
+            validate(&pinned, &rs512).unwrap_err(),
+            TokenError::AlgorithmNotAllowed
+        );
+
+        let open = validator(&pair, &both, None);
+        assert!(validate(&open, &rs512).is_ok());
+
+        let default = validator(&pair, &[SigningAlgorithm::RS256], None);
+        assert_eq!(
+            validate(&default, &rs512).unwrap_err(),
+            TokenError::AlgorithmNotAllowed
+        );
+    }
+
+    /// A token whose header says RS256 but whose signature is RS512 fails as a bad signature:
+    /// the header cannot make the validator use another algorithm than the one it names.
+    #[test]
+    fn the_signature_must_match_the_named_algorithm() {
+        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let v = validator(
+            &pair,
+            &[SigningAlgorithm::RS256, SigningAlgorithm::RS512],
+            None,
+        );
+        let lying = sign(&pair, "RS256", &RSA_PKCS1_SHA512);
+        assert_eq!(validate(&v, &lying).unwrap_err(), TokenError::BadSignature);
+    }
 
     #[test]
     fn headers_must_be_objects_with_a_string_alg() {
