@@ -22,7 +22,7 @@ use serde::{Deserialize, Deserializer};
 use super::access_claims::AccessClaims;
 use super::jwks_cache::{JwksCache, JwksSettings};
 use super::signing_algorithm::SigningAlgorithm;
-use super::verified_token_cache::{token_digest, VerifiedTokenCache, DEFAULT_CAPACITY};
+use super::verified_token_cache::{VerifiedTokenCache, DEFAULT_CAPACITY};
 
 /// Default limit on a token's length: tokens over it are refused before any decoding (Auth0
 /// access tokens are about 1 KiB).
@@ -145,21 +145,20 @@ impl TokenValidator {
         if token.len() > self.settings.max_token_bytes {
             return Err(TokenError::TooLarge);
         }
-        let digest = token_digest(token);
-        let now = unix_now();
         let key_generation = self.keys.generation();
-        if let Some(claims) = self.verified.get(&digest, now, key_generation) {
+        if let Some(claims) = self.verified.get(token, unix_now(), key_generation) {
             return Ok(claims);
         }
-        let claims = Arc::new(self.verify(token, now).await?);
+        let claims = Arc::new(self.verify(token).await?);
+        // A fresh `now`: the key lookup may have waited for a key-set fetch.
         self.verified
-            .insert(digest, claims.clone(), now, key_generation);
+            .insert(token, claims.clone(), unix_now(), key_generation);
         Ok(claims)
     }
 
     /// Forgets a verified token, so its next validation runs every check again.
     pub fn forget(&self, token: &str) {
-        self.verified.remove(&token_digest(token));
+        self.verified.remove(token);
     }
 
     /// How many verified tokens are remembered.
@@ -167,7 +166,7 @@ impl TokenValidator {
         self.verified.len()
     }
 
-    async fn verify(&self, token: &str, now: u64) -> Result<AccessClaims, TokenError> {
+    async fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
         let (header, payload) = signing_input.split_once('.').ok_or(TokenError::Malformed)?;
         if payload.contains('.') {
@@ -199,6 +198,7 @@ impl TokenValidator {
         if !claims.aud.contains(&self.settings.audience) {
             return Err(TokenError::WrongAudience);
         }
+        let now = unix_now();
         let leeway = self.settings.leeway.as_secs();
         if now >= claims.exp.saturating_add(leeway) {
             return Err(TokenError::Expired);
