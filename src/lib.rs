@@ -21,6 +21,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod doctor;
+#[cfg(feature = "ssr")]
 pub mod security_headers;
 #[cfg(feature = "ssr")]
 pub mod startup;
