@@ -25,6 +25,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod doctor;
+#[cfg(feature = "ssr")]
 pub mod security_headers;
 #[cfg(feature = "ssr")]
 pub mod startup;
