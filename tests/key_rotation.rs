@@ -145,7 +145,7 @@ async fn with_the_tenant_down_cached_keys_keep_serving() {
 async fn a_hanging_tenant_does_not_hang_requests() {
     let key = TestKey::generate("k1");
     let issuer = FakeIssuer::start(&[&key]).await;
-    let timeout = Duration::from_millis(800);
+    let timeout = Duration::from_secs(2);
     let app = spawn_app_for_issuer(
         issuer.addr,
         TestOptions {
@@ -172,8 +172,8 @@ async fn a_hanging_tenant_does_not_hang_requests() {
     let refused_after = started.elapsed();
     assert_eq!(refused.status(), 401);
     assert!(
-        refused_after < timeout + Duration::from_secs(1),
-        "refused after {refused_after:?}"
+        refused_after >= timeout && refused_after < timeout + Duration::from_secs(2),
+        "refused after {refused_after:?}, the fetch timing out after {timeout:?}"
     );
     assert_eq!(accepted.0, 200);
     assert!(
