@@ -188,3 +188,20 @@ async fn readiness_waits_for_the_signing_keys() {
         200
     );
 }
+
+/// Server functions and REST routes share one validator and its verified-token cache: a token
+/// verified by one is remembered for the other.
+#[tokio::test]
+async fn server_functions_and_rest_routes_share_the_verified_token_cache() {
+    let app = spawn_app(TestOptions::default()).await;
+    let token = app.m2m_token().await;
+    assert_eq!(app.state.validator.remembered_tokens(), 0);
+
+    assert_eq!(app.call_get_products(Some(&token)).await.status(), 200);
+    assert_eq!(app.state.validator.remembered_tokens(), 1);
+    assert_eq!(
+        app.get_api("/api/products", Some(&token)).await.status(),
+        200
+    );
+    assert_eq!(app.state.validator.remembered_tokens(), 1);
+}
