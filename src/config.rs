@@ -3,9 +3,13 @@
 //! The browser's part ([`PublicAuthConfig`]) and the server's part are separate types; the M2M
 //! secret is only ever held as a [`SecretString`], which never prints.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use secrecy::SecretString;
+
+use crate::auth::server::m2m_secret::read_secret_file;
 
 use crate::auth::public_config::TokenStorageKind;
 use crate::auth::PublicAuthConfig;
@@ -31,6 +35,9 @@ pub enum TenantSource {
 pub struct M2mCredentials {
     pub client_id: String,
     pub client_secret: SecretString,
+    /// Where the secret was read from (`AUTH0_CLIENT_SECRET_FILE`), so that a rotated secret
+    /// can be re-read without a restart; `None` for `AUTH0_CLIENT_SECRET`.
+    pub client_secret_file: Option<PathBuf>,
 }
 
 /// Everything the server needs, validated.
@@ -47,21 +54,28 @@ pub struct Settings {
 pub struct ConfigError(pub String);
 
 impl Settings {
-    /// Reads the process environment (after loading `.env`, whose values real variables override).
+    /// Reads the process environment (after loading `.env`, whose values real variables
+    /// override), and logs which variables were read and anything set but unused.
     pub fn from_env() -> Result<Self, ConfigError> {
         let _ = dotenvy::dotenv();
-        Self::from_lookup(|name| std::env::var(name).ok())
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        let (settings, notes) = Self::from_vars(&vars)?;
+        for note in notes {
+            tracing::info!("{note}");
+        }
+        Ok(settings)
     }
 
-    /// Parses settings from any variable lookup (tests pass a map).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|name| lookup(name).filter(|value| !value.trim().is_empty()))
-                .map(|value| value.trim().to_owned())
-        };
-        let token_storage = match var(&["AUTH0_TOKEN_STORAGE"]) {
+    /// Parses settings from a set of variables (tests pass a map), returning them with notes
+    /// worth telling the operator (aliases read, variables ignored).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<(Self, Vec<String>), ConfigError> {
+        let env = EnvVars::new(vars);
+        refuse_secrets_under_public_names(vars)?;
+        let mut notes = Vec::new();
+        if env.is_set("JWT_SECRET") {
+            notes.push("JWT_SECRET is set but unused: access tokens are verified with the tenant's public keys (RS256, from its JWKS), so no shared secret exists to configure; you can delete it.".to_owned());
+        }
+        let token_storage = match env.get(&["AUTH0_TOKEN_STORAGE"])? {
             None => TokenStorageKind::default(),
             Some(value) => TokenStorageKind::parse(&value).ok_or_else(|| {
                 ConfigError(format!(
@@ -69,47 +83,88 @@ impl Settings {
                 ))
             })?,
         };
-        let Some(domain) = var(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"]) else {
-            let mut settings = Self::local(var(&["DEV_TENANT_ADDR"]))?;
+        let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {
+            let mut settings = Self::local(env.get(&["DEV_TENANT_ADDR"])?)?;
             if let TenantSource::Local { config_file, .. } = &mut settings.tenant {
-                *config_file = var(&["DEV_TENANT_CONFIG"]).map(Into::into);
+                *config_file = env.get(&["DEV_TENANT_CONFIG"])?.map(Into::into);
             }
             settings.public.token_storage = token_storage;
-            return Ok(settings);
+            let ignored: Vec<&str> = [
+                "AUTH0_SPA_CLIENT_ID",
+                "AUTH0_AUDIENCE",
+                "AUTH0_CLIENT_ID",
+                "AUTH0_CLIENT_SECRET",
+                "AUTH0_CLIENT_SECRET_FILE",
+                "AUTH0_ISSUER_BASE_URL",
+            ]
+            .into_iter()
+            .filter(|name| env.is_set(name))
+            .collect();
+            if !ignored.is_empty() {
+                notes.push(format!(
+                    "AUTH0_DOMAIN is not set, so the local tenant is used and {} are ignored.",
+                    ignored.join(", ")
+                ));
+            }
+            return Ok((settings, notes));
         };
 
-        let issuer = match var(&["AUTH0_ISSUER_BASE_URL"]) {
+        let issuer = match env.get(&["AUTH0_ISSUER_BASE_URL"])? {
             Some(url) => normalise_issuer(&url, "AUTH0_ISSUER_BASE_URL")?,
             None => normalise_issuer(&domain, "AUTH0_DOMAIN")?,
         };
-        let client_id = var(&["AUTH0_SPA_CLIENT_ID", "NEXT_PUBLIC_AUTH0_CLIENT_ID"]).ok_or_else(|| {
+        let client_id = env.get(&["AUTH0_SPA_CLIENT_ID", "NEXT_PUBLIC_AUTH0_CLIENT_ID"])?.ok_or_else(|| {
             ConfigError("AUTH0_SPA_CLIENT_ID is not set: copy the Client ID of your Single Page Application from the Auth0 dashboard.".into())
         })?;
-        let audience = var(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"]).ok_or_else(|| {
+        let audience = env.get(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"])?.ok_or_else(|| {
             ConfigError("AUTH0_AUDIENCE is not set: use your API's identifier from Auth0 → Applications → APIs, e.g. https://api.auracommerce.com.".into())
         })?;
-        let m2m = match (var(&["AUTH0_CLIENT_ID"]), var(&["AUTH0_CLIENT_SECRET"])) {
-            (Some(client_id), Some(secret)) => Some(M2mCredentials {
-                client_id,
-                client_secret: SecretString::from(secret),
-            }),
+        if url::Url::parse(&audience).is_err() {
+            return Err(ConfigError(format!("AUTH0_AUDIENCE is '{audience}', which is not a URI: use your API's Identifier exactly as Auth0 shows it, e.g. https://api.auracommerce.com.")));
+        }
+        let secret = match (
+            env.get(&["AUTH0_CLIENT_SECRET"])?,
+            env.get(&["AUTH0_CLIENT_SECRET_FILE"])?,
+        ) {
+            (Some(_), Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET and AUTH0_CLIENT_SECRET_FILE are both set: keep only one, the file for a mounted secret or the variable otherwise.".into())),
+            (Some(secret), None) => Some((SecretString::from(secret), None)),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let secret = read_secret_file(&path).map_err(|error| ConfigError(error.to_string()))?;
+                Some((secret, Some(path)))
+            }
             (None, None) => None,
-            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret.".into())),
+        };
+        let m2m = match (env.get(&["AUTH0_CLIENT_ID"])?, secret) {
+            (Some(client_id), Some((client_secret, client_secret_file))) => M2mCredentials {
+                client_id,
+                client_secret,
+                client_secret_file,
+            },
+            (None, None) => return Err(ConfigError("AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET are not set: the server calls other services (the AI recommendations) with a Machine to Machine application's token; create one authorised for your API and set its Client ID and Client Secret (server only).".into())),
+            (Some(_), None) => return Err(ConfigError("AUTH0_CLIENT_ID is set but AUTH0_CLIENT_SECRET is not: copy the Machine to Machine application's Client Secret (or name a file holding it in AUTH0_CLIENT_SECRET_FILE).".into())),
             (None, Some(_)) => return Err(ConfigError("AUTH0_CLIENT_SECRET is set but AUTH0_CLIENT_ID is not: set the Machine to Machine application's Client ID beside its secret.".into())),
         };
-        if m2m.as_ref().is_some_and(|m2m| m2m.client_id == client_id) {
+        if m2m.client_id == client_id {
             return Err(ConfigError("AUTH0_CLIENT_ID equals AUTH0_SPA_CLIENT_ID: the Single Page Application and the Machine to Machine application are two different applications with different Client IDs.".into()));
         }
-        Ok(Settings {
-            public: PublicAuthConfig {
-                issuer,
-                client_id,
-                audience,
-                token_storage,
+        notes.push(format!(
+            "Configuration read from {}.",
+            env.read_names().join(", ")
+        ));
+        Ok((
+            Settings {
+                public: PublicAuthConfig {
+                    issuer,
+                    client_id,
+                    audience,
+                    token_storage,
+                },
+                tenant: TenantSource::Auth0,
+                m2m: Some(m2m),
             },
-            tenant: TenantSource::Auth0,
-            m2m,
-        })
+            notes,
+        ))
     }
 
     fn local(addr: Option<String>) -> Result<Self, ConfigError> {
@@ -144,8 +199,83 @@ impl Settings {
             m2m: Some(M2mCredentials {
                 client_id: dev_tenant::DEFAULT_M2M_CLIENT_ID.to_owned(),
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+                client_secret_file: None,
             }),
         }
+    }
+}
+
+/// Variable lookup that knows the aliases it read and tells set-but-empty from unset.
+struct EnvVars<'a> {
+    vars: &'a HashMap<String, String>,
+    read: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> EnvVars<'a> {
+    fn new(vars: &'a HashMap<String, String>) -> Self {
+        Self {
+            vars,
+            read: Default::default(),
+        }
+    }
+
+    fn is_set(&self, name: &str) -> bool {
+        self.vars.get(name).is_some_and(|v| !v.trim().is_empty())
+    }
+
+    /// The first of `names` that is set (the canonical name first, then its aliases). A name
+    /// present but empty counts as unset, except for a secret, where it is a mistake. Two names
+    /// of one setting with different values are refused.
+    fn get(&self, names: &[&str]) -> Result<Option<String>, ConfigError> {
+        let set: Vec<(&str, String)> = names
+            .iter()
+            .filter_map(|name| {
+                let value = self.vars.get(*name)?.trim();
+                (!value.is_empty()).then(|| (*name, value.to_owned()))
+            })
+            .collect();
+        if let [(first, a), rest @ ..] = set.as_slice() {
+            if let Some((other, _)) = rest.iter().find(|(_, b)| b != a) {
+                return Err(ConfigError(format!(
+                    "{first} and {other} are both set, to different values: keep one of them."
+                )));
+            }
+            let label = if *first == names[0] {
+                first.to_string()
+            } else {
+                format!("{} (as {first})", names[0])
+            };
+            self.read.borrow_mut().push(label);
+            return Ok(Some(a.clone()));
+        }
+        if names[0].ends_with("_SECRET") && self.vars.contains_key(names[0]) {
+            return Err(ConfigError(format!("{} is set but empty: paste the Machine to Machine application's Client Secret, or remove the variable.", names[0])));
+        }
+        Ok(None)
+    }
+
+    fn read_names(&self) -> Vec<String> {
+        self.read.borrow().clone()
+    }
+}
+
+/// A secret under a name meant for the browser is a leak waiting to happen: refuse to start.
+fn refuse_secrets_under_public_names(vars: &HashMap<String, String>) -> Result<(), ConfigError> {
+    let mut names: Vec<&String> = vars
+        .iter()
+        .filter(|(name, value)| {
+            !value.trim().is_empty()
+                && ((name.starts_with("NEXT_PUBLIC_") && name.contains("SECRET"))
+                    || name.as_str() == "AUTH0_SPA_CLIENT_SECRET")
+        })
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    match names.first() {
+        None => Ok(()),
+        Some(name) => Err(ConfigError(format!(
+            "{name} holds a secret under a public name: a Single Page Application has no client secret, and anything public is sent to browsers. Delete {name}; the Machine to Machine application's secret belongs in AUTH0_CLIENT_SECRET (server only)."
+        ))),
     }
 }
 
@@ -183,18 +313,32 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn parse(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    fn parse_with_notes(vars: &[(&str, &str)]) -> Result<(Settings, Vec<String>), ConfigError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Settings::from_lookup(|name| map.get(name).cloned())
+        Settings::from_vars(&map)
     }
 
-    const REMOTE: [(&str, &str); 3] = [
+    fn parse(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        parse_with_notes(vars).map(|(settings, _)| settings)
+    }
+
+    /// The browser's part of a real tenant's configuration.
+    const REMOTE_PUBLIC: [(&str, &str); 3] = [
         ("AUTH0_DOMAIN", "tenant.eu.auth0.com"),
         ("AUTH0_SPA_CLIENT_ID", "spa123"),
         ("AUTH0_AUDIENCE", "https://api.auracommerce.com"),
+    ];
+
+    /// A complete real tenant's configuration, the guide's variables.
+    const REMOTE: [(&str, &str); 5] = [
+        ("AUTH0_DOMAIN", "tenant.eu.auth0.com"),
+        ("AUTH0_SPA_CLIENT_ID", "spa123"),
+        ("AUTH0_AUDIENCE", "https://api.auracommerce.com"),
+        ("AUTH0_CLIENT_ID", "m2m456"),
+        ("AUTH0_CLIENT_SECRET", "m2m-secret"),
     ];
 
     #[test]
@@ -230,14 +374,32 @@ mod tests {
 
     #[test]
     fn next_public_aliases_are_read() {
-        let settings = parse(&[
+        let (settings, notes) = parse_with_notes(&[
             ("NEXT_PUBLIC_AUTH0_DOMAIN", "t.auth0.com"),
             ("NEXT_PUBLIC_AUTH0_CLIENT_ID", "spa"),
             ("NEXT_PUBLIC_AUTH0_AUDIENCE", "https://api.example"),
+            ("AUTH0_CLIENT_ID", "m2m"),
+            ("AUTH0_CLIENT_SECRET", "s"),
         ])
         .unwrap();
         assert_eq!(settings.public.client_id, "spa");
         assert_eq!(settings.public.audience, "https://api.example");
+        let read = notes
+            .iter()
+            .find(|n| n.starts_with("Configuration read from"))
+            .unwrap();
+        assert!(
+            read.contains("AUTH0_SPA_CLIENT_ID (as NEXT_PUBLIC_AUTH0_CLIENT_ID)"),
+            "{read}"
+        );
+        assert!(
+            read.contains("AUTH0_DOMAIN (as NEXT_PUBLIC_AUTH0_DOMAIN)"),
+            "{read}"
+        );
+        assert!(
+            !read.contains("m2m") && !read.contains("=s"),
+            "values are not echoed: {read}"
+        );
     }
 
     #[test]
@@ -266,23 +428,51 @@ mod tests {
                 "AUTH0_CLIENT_ID equals",
             ),
             (
-                [&REMOTE[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(),
+                [&REMOTE_PUBLIC[..], &[("AUTH0_CLIENT_ID", "m2m")]].concat(),
                 "AUTH0_CLIENT_SECRET",
             ),
             (
-                vec![
-                    ("AUTH0_DOMAIN", "http://tenant.example.com"),
-                    ("AUTH0_SPA_CLIENT_ID", "s"),
-                    ("AUTH0_AUDIENCE", "https://a"),
-                ],
+                REMOTE_PUBLIC.to_vec(),
+                "AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET are not set",
+            ),
+            (
+                [&REMOTE[..], &[("AUTH0_CLIENT_SECRET", "  ")]].concat(),
+                "AUTH0_CLIENT_SECRET is set but empty",
+            ),
+            (
+                [&REMOTE[..], &[("AUTH0_AUDIENCE", "aura api")]].concat(),
+                "AUTH0_AUDIENCE is 'aura api', which is not a URI",
+            ),
+            (
+                [&REMOTE[..], &[("NEXT_PUBLIC_AUTH0_CLIENT_SECRET", "x")]].concat(),
+                "NEXT_PUBLIC_AUTH0_CLIENT_SECRET holds a secret under a public name",
+            ),
+            (
+                [&REMOTE[..], &[("AUTH0_SPA_CLIENT_SECRET", "x")]].concat(),
+                "AUTH0_SPA_CLIENT_SECRET holds a secret under a public name",
+            ),
+            (
+                vec![("NEXT_PUBLIC_AUTH0_SECRET", "x")],
+                "NEXT_PUBLIC_AUTH0_SECRET holds a secret under a public name",
+            ),
+            (
+                [
+                    &REMOTE[..],
+                    &[("NEXT_PUBLIC_AUTH0_DOMAIN", "other.auth0.com")],
+                ]
+                .concat(),
+                "AUTH0_DOMAIN and NEXT_PUBLIC_AUTH0_DOMAIN are both set, to different values",
+            ),
+            (
+                [
+                    &REMOTE[..],
+                    &[("AUTH0_DOMAIN", "http://tenant.example.com")],
+                ]
+                .concat(),
                 "plain http://",
             ),
             (
-                vec![
-                    ("AUTH0_DOMAIN", "tenant.auth0.com/oauth"),
-                    ("AUTH0_SPA_CLIENT_ID", "s"),
-                    ("AUTH0_AUDIENCE", "https://a"),
-                ],
+                [&REMOTE[..], &[("AUTH0_DOMAIN", "tenant.auth0.com/oauth")]].concat(),
                 "has a path",
             ),
         ];
@@ -298,6 +488,86 @@ mod tests {
         assert_eq!(settings.public.token_storage, TokenStorageKind::Session);
         let error = parse(&[("AUTH0_TOKEN_STORAGE", "cookie")]).unwrap_err();
         assert!(error.0.contains("AUTH0_TOKEN_STORAGE"), "{error}");
+    }
+
+    fn secret_file(name: &str, contents: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("aura-config-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_secret_can_come_from_a_file_without_its_trailing_newline() {
+        use secrecy::ExposeSecret;
+        let path = secret_file("ok", "from-a-file\n");
+        let mut vars = REMOTE_PUBLIC.to_vec();
+        let path_text = path.display().to_string();
+        vars.extend([
+            ("AUTH0_CLIENT_ID", "m2m"),
+            ("AUTH0_CLIENT_SECRET_FILE", path_text.as_str()),
+        ]);
+        let m2m = parse(&vars).unwrap().m2m.unwrap();
+        assert_eq!(m2m.client_secret.expose_secret(), "from-a-file");
+        assert_eq!(m2m.client_secret_file, Some(path));
+    }
+
+    #[test]
+    fn a_secret_file_that_is_unreadable_or_empty_or_doubled_is_refused() {
+        let empty = secret_file("empty", "\n").display().to_string();
+        let missing = std::env::temp_dir()
+            .join("aura-config-no-such-secret")
+            .display()
+            .to_string();
+        let cases = [
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", missing.as_str())],
+                "cannot be read",
+            ),
+            (
+                vec![("AUTH0_CLIENT_SECRET_FILE", empty.as_str())],
+                "is empty",
+            ),
+            (
+                vec![
+                    ("AUTH0_CLIENT_SECRET_FILE", missing.as_str()),
+                    ("AUTH0_CLIENT_SECRET", "x"),
+                ],
+                "both set",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let vars = [
+                &REMOTE_PUBLIC[..],
+                &[("AUTH0_CLIENT_ID", "m2m")],
+                &extra[..],
+            ]
+            .concat();
+            let error = parse(&vars).unwrap_err();
+            assert!(error.0.starts_with("AUTH0_CLIENT_SECRET"), "{error}");
+            assert!(error.0.contains(expected), "{error}");
+        }
+    }
+
+    #[test]
+    fn jwt_secret_and_ignored_variables_get_one_note_each() {
+        let (_, notes) =
+            parse_with_notes(&[("JWT_SECRET", "x"), ("AUTH0_CLIENT_SECRET", "y")]).unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("JWT_SECRET is set but unused")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("local tenant is used and AUTH0_CLIENT_SECRET are ignored")),
+            "{notes:?}"
+        );
+        assert!(
+            !notes.iter().any(|n| n.contains('y') && n.contains("=")),
+            "{notes:?}"
+        );
     }
 
     #[test]

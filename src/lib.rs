@@ -5,7 +5,8 @@
 //! - [`auth`]: the shared claim, configuration and error types; `auth::browser` (PKCE, token
 //!   storage, the bearer server-fn client; `hydrate` only) and `auth::server` (JWKS, the token
 //!   validator, the server-function guard; `ssr` only).
-//! - [`catalog`]: products and the server functions that serve them.
+//! - [`catalog`]: products, their store and the server functions that serve them.
+//! - `api`: the REST routes (`ssr` only).
 //! - [`pages`], [`components`]: the UI.
 //! - `config`, `startup`: parsing the environment once and wiring the server (`ssr` only).
 //!
@@ -18,8 +19,13 @@ pub mod catalog;
 pub mod components;
 pub mod pages;
 
+/// The REST API (`ssr` only).
+#[cfg(feature = "ssr")]
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
+pub mod doctor;
 #[cfg(feature = "ssr")]
 pub mod security_headers;
 #[cfg(feature = "ssr")]

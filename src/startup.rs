@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
@@ -18,9 +16,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::{shell, App};
-use crate::auth::server::jwks_cache::{DEFAULT_FETCH_TIMEOUT, DEFAULT_REFETCH_COOLDOWN};
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
-use crate::auth::server::{JwksCache, TokenValidator, ValidatorSettings};
+use crate::auth::server::M2mTokenClient;
+use crate::auth::server::{JwksCache, JwksSettings, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
@@ -40,7 +38,9 @@ pub struct AppState {
     pub public: PublicAuthConfig,
     pub validator: Arc<TokenValidator>,
     /// The catalogue's database (one pool, shared by server functions and REST routes).
-    pub catalog: ProductStore,
+    pub products: ProductStore,
+    /// The server's M2M token source, when an M2M application is configured.
+    pub m2m: Option<Arc<M2mTokenClient>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,53 +49,83 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl FromRef<AppState> for Arc<TokenValidator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.validator.clone()
+    }
+}
+
+impl FromRef<AppState> for ProductStore {
+    fn from_ref(state: &AppState) -> Self {
+        state.products.clone()
+    }
+}
+
+/// How tokens are validated; the defaults are DESIGN §5's.
+#[derive(Clone, Debug)]
+pub struct AuthOptions {
+    /// Clock leeway on `exp` and `nbf` (default 5 s).
+    pub leeway: Duration,
+    /// Re-fetch cooldown and timeout of the key set (default 30 s and 5 s).
+    pub jwks: JwksSettings,
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        Self {
+            leeway: DEFAULT_LEEWAY,
+            jwks: JwksSettings::default(),
+        }
+    }
+}
+
 impl AppState {
     /// Builds the state for `settings`; the signing keys are fetched by [`spawn_key_refresh`].
-    pub fn new(settings: &Settings, leptos_options: LeptosOptions, catalog: ProductStore) -> Self {
-        Self::with_leeway(settings, leptos_options, DEFAULT_LEEWAY, catalog)
+    pub fn new(settings: &Settings, leptos_options: LeptosOptions, products: ProductStore) -> Self {
+        Self::with_auth(settings, leptos_options, AuthOptions::default(), products)
     }
 
-    /// [`AppState::new`] with another clock leeway (tests use zero to see expiry promptly).
-    pub fn with_leeway(
+    /// [`AppState::new`] with other validation options (tests use a zero leeway to see expiry
+    /// promptly, or short timeouts).
+    pub fn with_auth(
         settings: &Settings,
         leptos_options: LeptosOptions,
-        leeway: Duration,
-        catalog: ProductStore,
+        auth: AuthOptions,
+        products: ProductStore,
     ) -> Self {
-        let keys = Arc::new(JwksCache::new(
-            &settings.public.issuer,
-            DEFAULT_REFETCH_COOLDOWN,
-            DEFAULT_FETCH_TIMEOUT,
-        ));
         let validator_settings = ValidatorSettings {
-            leeway,
+            leeway: auth.leeway,
             ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
         };
         Self {
             leptos_options,
             public: settings.public.clone(),
-            validator: Arc::new(TokenValidator::new(validator_settings, keys)),
-            catalog,
+            validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
+            products,
+            m2m: M2mTokenClient::from_settings(settings).map(Arc::new),
         }
     }
 }
 
-/// The whole HTTP surface: pages, server functions, health, static files.
+/// The whole HTTP surface: pages, server functions, the REST API, health, static files.
 pub fn router(state: AppState) -> Router {
     let context = {
         let public = state.public.clone();
         let validator = state.validator.clone();
-        let catalog = state.catalog.clone();
+        let products = state.products.clone();
+        let m2m = state.m2m.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
-            provide_context(catalog.clone());
+            provide_context(products.clone());
+            if let Some(m2m) = &m2m {
+                provide_context(m2m.clone());
+            }
         }
     };
     let routes = generate_route_list(App);
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
+        .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -111,18 +141,6 @@ pub fn router(state: AppState) -> Router {
         // The WASM bundle shrinks to about a third gzipped; pages and JSON compress too.
         .layer(CompressionLayer::new())
         .with_state(state)
-}
-
-/// Ready once the tenant's signing keys are loaded: before that, every token would be refused.
-async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.validator.keys().is_empty() {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "signing keys not loaded yet",
-        )
-    } else {
-        (StatusCode::OK, "ready")
-    }
 }
 
 /// Loads the signing keys now (retrying until the tenant answers) and then refreshes them

@@ -71,10 +71,7 @@ async fn an_admin_edit_is_saved_and_the_shopper_sees_it() {
         (Some(3150), Some(2))
     );
 
-    let shopper = app
-        .sign_in_in_new_browser(SHOPPER, PASSWORD)
-        .await
-        .access_token;
+    let shopper = app.sign_in(SHOPPER, PASSWORD).await.access_token;
     let seen: Value = app
         .call_fn("get_product", Some(&shopper), "id=6")
         .await

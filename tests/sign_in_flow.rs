@@ -69,6 +69,7 @@ async fn an_expired_token_is_refused_with_401() {
     let app = spawn_app(TestOptions {
         access_token_secs: 2,
         leeway: Duration::ZERO,
+        ..TestOptions::default()
     })
     .await;
     let tokens = app.sign_in(SHOPPER, PASSWORD).await;

@@ -2,26 +2,39 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+pub mod fake_issuer;
+
+use std::sync::Mutex;
 use std::time::Duration;
 
+use aura_commerce::auth::server::JwksSettings;
 use aura_commerce::auth::sign_in_request::SignInTransaction;
 use aura_commerce::auth::token_response::TokenResponse;
 use aura_commerce::catalog::store::ProductStore;
 use aura_commerce::config::Settings;
-use aura_commerce::startup::{self, AppState};
+use aura_commerce::startup::{self, AppState, AuthOptions};
+use dev_tenant::TenantHandle;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
 pub const SHOPPER: &str = "shopper@aura.test";
 pub const ADMIN: &str = "admin@aura.test";
 
-/// A running app and its tenant.
+/// A running app and, unless it trusts a test's own issuer, the local tenant.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub origin: String,
     pub settings: Settings,
     /// Follows no redirects and keeps the tenant's session cookie, like a browser would.
     pub browser: reqwest::Client,
+    /// A plain HTTP client, as a service calling the REST API would use.
+    pub api: reqwest::Client,
+    /// The app's own state, to look inside the validator.
+    pub state: AppState,
+    /// The local tenant, when the app uses it.
+    pub tenant: Option<TenantHandle>,
+    stop_tenant: Mutex<Option<oneshot::Sender<()>>>,
     /// The app's catalogue, in a database file of this test's own.
     pub catalog: ProductStore,
     _database_dir: tempfile::TempDir,
@@ -31,6 +44,7 @@ pub struct TestApp {
 pub struct TestOptions {
     pub access_token_secs: u64,
     pub leeway: Duration,
+    pub jwks: JwksSettings,
 }
 
 impl Default for TestOptions {
@@ -38,48 +52,96 @@ impl Default for TestOptions {
         Self {
             access_token_secs: 3600,
             leeway: Duration::from_secs(5),
+            jwks: JwksSettings::default(),
         }
     }
 }
 
+/// The app and the local tenant, each on an ephemeral port; returns once the app is ready.
 pub async fn spawn_app(options: TestOptions) -> TestApp {
     let tenant_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app_addr = app_listener.local_addr().unwrap();
-    let origin = startup::origin_of(app_addr);
+    let origin = startup::origin_of(app_listener.local_addr().unwrap());
 
-    let mut tenant = startup::local_tenant_config(&tenant_listener, &origin);
-    tenant.lifetimes.access_token_secs = options.access_token_secs;
+    let mut config = startup::local_tenant_config(&tenant_listener, &origin);
+    config.lifetimes.access_token_secs = options.access_token_secs;
     let settings = Settings::for_local_tenant(tenant_listener.local_addr().unwrap());
-    startup::spawn_local_tenant(tenant_listener, tenant);
+    let tenant = dev_tenant::Tenant::new(config).unwrap();
+    let handle = tenant.handle();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(tenant.serve(tenant_listener, async {
+        let _ = stopped.await;
+    }));
 
+    let mut app = serve_app(app_listener, settings, &options).await;
+    app.tenant = Some(handle);
+    app.stop_tenant = Mutex::new(Some(stop));
+    app.wait_until_ready().await;
+    app
+}
+
+/// The app alone, trusting the issuer at `issuer_addr` (a test's own, see [`fake_issuer`]).
+/// Returns at once, ready or not.
+pub async fn spawn_app_for_issuer(
+    issuer_addr: std::net::SocketAddr,
+    options: TestOptions,
+) -> TestApp {
+    let app_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_app(
+        app_listener,
+        Settings::for_local_tenant(issuer_addr),
+        &options,
+    )
+    .await
+}
+
+async fn serve_app(
+    app_listener: TcpListener,
+    settings: Settings,
+    options: &TestOptions,
+) -> TestApp {
+    let app_addr = app_listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("aura-commerce")
         .site_root("target/site")
         .site_addr(app_addr)
         .build();
+    let auth = AuthOptions {
+        leeway: options.leeway,
+        jwks: options.jwks.clone(),
+    };
     let database_dir = tempfile::tempdir().unwrap();
     let catalog = ProductStore::open_file(&database_dir.path().join("catalog.sqlite"))
         .await
         .unwrap();
-    let state = AppState::with_leeway(&settings, leptos_options, options.leeway, catalog.clone());
+    let state = AppState::with_auth(&settings, leptos_options, auth, catalog.clone());
     startup::spawn_key_refresh(state.validator.keys().clone());
     tokio::spawn(startup::serve(
         app_listener,
-        startup::router(state),
+        startup::router(state.clone()),
         std::future::pending(),
     ));
 
-    let browser = new_browser();
-    let app = TestApp {
-        origin,
+    TestApp {
+        origin: startup::origin_of(app_addr),
         settings,
-        browser,
+        browser: new_browser(),
+        api: reqwest::Client::new(),
+        state,
+        tenant: None,
+        stop_tenant: Mutex::new(None),
         catalog,
         _database_dir: database_dir,
-    };
-    app.wait_until_ready().await;
-    app
+    }
+}
+
+/// Follows no redirects and keeps cookies, like a browser.
+fn new_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -88,7 +150,7 @@ impl TestApp {
     }
 
     /// Waits for `/readyz` (signing keys loaded), for at most 10 s.
-    async fn wait_until_ready(&self) {
+    pub async fn wait_until_ready(&self) {
         for _ in 0..200 {
             if let Ok(response) = self.browser.get(self.url("/readyz")).send().await {
                 if response.status() == 200 {
@@ -100,17 +162,63 @@ impl TestApp {
         panic!("the app did not become ready");
     }
 
-    /// Calls the `get_products` server function as the browser does (POST, no arguments).
-    pub async fn call_get_products(&self, bearer: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .browser
-            .post(self.url("/fn/get_products"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("");
+    /// The local tenant's handle.
+    pub fn tenant(&self) -> &TenantHandle {
+        self.tenant
+            .as_ref()
+            .expect("this app runs with the local tenant")
+    }
+
+    /// Stops the local tenant's server; the app keeps running.
+    pub fn stop_tenant(&self) {
+        if let Some(stop) = self.stop_tenant.lock().unwrap().take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// `GET path` on the app, with `Authorization: Bearer <bearer>` when given.
+    pub async fn get_api(&self, path: &str, bearer: Option<&str>) -> reqwest::Response {
+        let mut request = self.api.get(self.url(path));
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }
         request.send().await.unwrap()
+    }
+
+    /// `PATCH path` with a JSON body.
+    pub async fn patch_api(
+        &self,
+        path: &str,
+        bearer: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.api
+            .patch(self.url(path))
+            .bearer_auth(bearer)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// An M2M access token from the local tenant, obtained exactly as the user's guide does
+    /// (JSON body, client_credentials).
+    pub async fn m2m_token(&self) -> String {
+        let response = self
+            .api
+            .post(self.settings.public.token_endpoint())
+            .json(&serde_json::json!({
+                "client_id": dev_tenant::DEFAULT_M2M_CLIENT_ID,
+                "client_secret": dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
+                "audience": dev_tenant::DEFAULT_AUDIENCE,
+                "grant_type": "client_credentials",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "the tenant issues an M2M token");
+        let body: TokenResponse = response.json().await.unwrap();
+        body.access_token
     }
 
     /// Calls the server function at `/fn/{name}` as the browser does: a form-encoded POST
@@ -127,24 +235,22 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// Calls the `get_products` server function as the browser does (POST, no arguments).
+    pub async fn call_get_products(&self, bearer: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .browser
+            .post(self.url("/fn/get_products"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("");
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Signs `email` in through the tenant's real pages and returns the token response,
     /// checking every step a browser would see.
     pub async fn sign_in(&self, email: &str, password: &str) -> TokenResponse {
-        self.sign_in_with(&self.browser, email, password).await
-    }
-
-    /// [`TestApp::sign_in`] in a browser of its own (no tenant session yet), for a test that
-    /// needs a second user.
-    pub async fn sign_in_in_new_browser(&self, email: &str, password: &str) -> TokenResponse {
-        self.sign_in_with(&new_browser(), email, password).await
-    }
-
-    async fn sign_in_with(
-        &self,
-        browser: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> TokenResponse {
         let transaction = SignInTransaction {
             verifier: "test-verifier-0123456789-0123456789-0123456789".into(),
             state: format!("state-{email}"),
@@ -153,6 +259,8 @@ impl TestApp {
         };
         let authorize = transaction.authorize_url(&self.settings.public, &self.origin);
 
+        // Each sign-in in a browser of its own, so one test can sign in several users.
+        let browser = new_browser();
         let page = browser.get(&authorize).send().await.unwrap();
         assert_eq!(page.status(), 200, "the sign-in form is shown");
         let html = page.text().await.unwrap();
@@ -166,13 +274,7 @@ impl TestApp {
         fields.push(("username".into(), email.into()));
         fields.push(("password".into(), password.into()));
         fields.push(("action".into(), "login".into()));
-        let submitted = self
-            .browser
-            .post(action)
-            .form(&fields)
-            .send()
-            .await
-            .unwrap();
+        let submitted = browser.post(action).form(&fields).send().await.unwrap();
         assert_eq!(
             submitted.status(),
             302,
@@ -192,8 +294,7 @@ impl TestApp {
         );
         let code = query.get("code").expect("a code");
 
-        let exchange = self
-            .browser
+        let exchange = browser
             .post(self.settings.public.token_endpoint())
             .header("content-type", "application/x-www-form-urlencoded")
             .body(transaction.token_request_body(&self.settings.public, &self.origin, code))
@@ -207,15 +308,6 @@ impl TestApp {
         );
         exchange.json().await.unwrap()
     }
-}
-
-/// Follows no redirects and keeps cookies, like a browser.
-fn new_browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
 }
 
 /// The one form on the tenant's sign-in page: its action and hidden inputs.

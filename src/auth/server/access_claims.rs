@@ -1,28 +1,45 @@
 //! The claims of a validated access token, typed.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::auth::id_token::Audience;
 
 /// `gty` of tokens issued through the client_credentials grant (Auth0's marker of M2M tokens).
 pub const CLIENT_CREDENTIALS_GTY: &str = "client-credentials";
 
-/// An access token's claims after validation. Wrong JSON types (for example `"exp": "9"`) fail
-/// deserialisation, so such a token is invalid rather than treated as lacking the claim.
+/// An access token's claims after validation. Wrong JSON types (for example `"exp": "9"`, a
+/// negative or fractional time, or `null`) fail deserialisation, so such a token is invalid
+/// rather than treated as lacking the claim. A claim given twice is invalid too.
 #[derive(Clone, Debug, Deserialize)]
 pub struct AccessClaims {
     pub iss: String,
     pub sub: String,
     pub aud: Audience,
+    /// Expiry, seconds since the Unix epoch; required.
     pub exp: u64,
-    #[serde(default)]
+    /// Not before, when present.
+    #[serde(default, deserialize_with = "present")]
+    pub nbf: Option<u64>,
+    /// Issued at; only its type is checked.
+    #[serde(default, deserialize_with = "present")]
+    pub iat: Option<u64>,
+    /// The client the token was issued to (the M2M application's client ID for M2M tokens).
+    #[serde(default, deserialize_with = "present")]
     pub azp: Option<String>,
-    #[serde(default)]
+    /// Space-separated OAuth scopes.
+    #[serde(default, deserialize_with = "present")]
     pub scope: Option<String>,
-    #[serde(default)]
+    /// Auth0 RBAC permissions.
+    #[serde(default, deserialize_with = "present")]
     pub permissions: Option<Vec<String>>,
-    #[serde(default)]
+    /// Grant type; `client-credentials` for M2M tokens.
+    #[serde(default, deserialize_with = "present")]
     pub gty: Option<String>,
+}
+
+/// An optional claim that, when present, must have its type: `null` is not "absent".
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 impl AccessClaims {
@@ -42,6 +59,22 @@ impl AccessClaims {
     pub fn is_machine(&self) -> bool {
         self.gty.as_deref() == Some(CLIENT_CREDENTIALS_GTY)
     }
+
+    /// The scopes, split.
+    pub fn scopes(&self) -> Vec<&str> {
+        self.scope
+            .as_deref()
+            .map(|scope| scope.split(' ').filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The client the token was issued to: `azp`, or for Auth0 M2M tokens the `sub` without
+    /// its `@clients` suffix.
+    pub fn client_id(&self) -> Option<&str> {
+        self.azp
+            .as_deref()
+            .or_else(|| self.sub.strip_suffix("@clients"))
+    }
 }
 
 #[cfg(test)]
@@ -54,11 +87,52 @@ mod tests {
             sub: "s".into(),
             aud: Audience::One("a".into()),
             exp: 0,
+            nbf: None,
+            iat: None,
             azp: None,
             scope: scope.map(str::to_owned),
             permissions: permissions.map(|p| p.iter().map(|s| s.to_string()).collect()),
             gty: None,
         }
+    }
+
+    fn parse(json: serde_json::Value) -> Result<AccessClaims, serde_json::Error> {
+        serde_json::from_value(json)
+    }
+
+    #[test]
+    fn claims_of_the_wrong_type_are_invalid_not_absent() {
+        let good = serde_json::json!({ "iss": "i", "sub": "s", "aud": "a", "exp": 9 });
+        assert!(parse(good.clone()).is_ok());
+        for (claim, value) in [
+            ("exp", serde_json::json!("9999999999")),
+            ("exp", serde_json::json!(-1)),
+            ("exp", serde_json::json!(1.5)),
+            ("exp", serde_json::Value::Null),
+            ("nbf", serde_json::json!("0")),
+            ("nbf", serde_json::Value::Null),
+            ("iat", serde_json::json!(true)),
+            ("aud", serde_json::json!(7)),
+            ("aud", serde_json::json!(["a", 7])),
+            ("iss", serde_json::json!(["i"])),
+            ("scope", serde_json::json!(["read:products"])),
+            ("permissions", serde_json::json!("read:products")),
+            ("gty", serde_json::Value::Null),
+        ] {
+            let mut json = good.clone();
+            json[claim] = value.clone();
+            assert!(parse(json).is_err(), "{claim}: {value}");
+        }
+    }
+
+    #[test]
+    fn m2m_tokens_name_their_client() {
+        let mut c = claims(Some("read:products ai:recommend"), None);
+        c.sub = "aura-m2m@clients".into();
+        c.gty = Some(CLIENT_CREDENTIALS_GTY.into());
+        assert!(c.is_machine());
+        assert_eq!(c.client_id(), Some("aura-m2m"));
+        assert_eq!(c.scopes(), ["read:products", "ai:recommend"]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Authorisation for server functions and REST routes.
+//! Authorisation for server functions and REST routes: one path through the validator (and
+//! its verified-token cache) for both.
 
 use std::sync::Arc;
 
@@ -9,17 +10,26 @@ use leptos_axum::ResponseOptions;
 use super::{bearer::bearer_token, AccessClaims, AuthRejection, TokenValidator};
 use crate::auth::ApiError;
 
-/// Validates the request's bearer token and checks it grants `permission`.
+/// Validates the request's bearer token.
+pub async fn authenticate(
+    validator: &TokenValidator,
+    headers: &HeaderMap,
+) -> Result<Arc<AccessClaims>, AuthRejection> {
+    let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
+    validator
+        .validate(token)
+        .await
+        .map_err(AuthRejection::Invalid)
+}
+
+/// Validates the request's bearer token and checks it grants `permission` (the `permissions`
+/// claim, falling back to `scope`).
 pub async fn authorize(
     validator: &TokenValidator,
     headers: &HeaderMap,
     permission: &str,
-) -> Result<AccessClaims, AuthRejection> {
-    let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
-    let claims = validator
-        .validate(token)
-        .await
-        .map_err(AuthRejection::Invalid)?;
+) -> Result<Arc<AccessClaims>, AuthRejection> {
+    let claims = authenticate(validator, headers).await?;
     if !claims.has_permission(permission) {
         return Err(AuthRejection::InsufficientScope(permission.to_owned()));
     }
@@ -29,8 +39,9 @@ pub async fn authorize(
 /// For server functions: the caller's claims if its token is valid and grants `permission`.
 ///
 /// On refusal the HTTP response also gets the RFC 6750 status and `WWW-Authenticate` header, so
-/// a server function answers exactly like a REST route would.
-pub async fn require_permission(permission: &str) -> Result<AccessClaims, ApiError> {
+/// a server function answers exactly like a REST route would, and the typed [`ApiError`] tells
+/// the UI what to do (sign in again, or ask for access).
+pub async fn require_permission(permission: &str) -> Result<Arc<AccessClaims>, ApiError> {
     let headers: HeaderMap = leptos_axum::extract().await.map_err(|error| {
         tracing::error!(%error, "server function called without request headers");
         ApiError::Internal

@@ -1,14 +1,35 @@
 //! Server-only half of auth (`ssr` feature): every bearer token is validated here, with the
 //! tenant's public keys, before any protected data is served.
+//!
+//! - [`token_validator`]: every check of DESIGN §5, in order; [`signing_algorithm`]: the
+//!   allow-list's vocabulary.
+//! - [`jwks_cache`]: the tenant's keys (start-up load, refresh, single-flight re-fetch on an
+//!   unknown `kid`); [`verified_token_cache`]: tokens already verified.
+//! - [`access_claims`]: the typed claims; [`bearer`]: finding the token in a request.
+//! - [`guard`] (server functions) and [`extract`] (REST routes): authorisation;
+//!   [`rejection`]: the RFC 6750 answers.
+//! - `m2m_*`: the server's own M2M token client, the only user of the M2M secret.
 
 pub mod access_claims;
 pub mod bearer;
+pub mod extract;
 pub mod guard;
 pub mod jwks_cache;
+pub mod m2m_clock;
+pub mod m2m_errors;
+pub mod m2m_retry;
+pub mod m2m_secret;
+pub mod m2m_token_client;
 pub mod rejection;
+pub mod signing_algorithm;
 pub mod token_validator;
+pub mod verified_token_cache;
 
 pub use access_claims::AccessClaims;
-pub use jwks_cache::JwksCache;
+pub use extract::{Authenticated, MachineCaller, Permission, Permitted};
+pub use jwks_cache::{JwksCache, JwksSettings};
+pub use m2m_errors::M2mError;
+pub use m2m_token_client::{M2mToken, M2mTokenClient};
 pub use rejection::AuthRejection;
+pub use signing_algorithm::SigningAlgorithm;
 pub use token_validator::{TokenError, TokenValidator, ValidatorSettings};

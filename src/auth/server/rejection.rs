@@ -1,6 +1,8 @@
 //! RFC 6750 rejections: one place that maps an auth failure to status, header and body.
 
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 
 use super::token_validator::TokenError;
 use crate::auth::ApiError;
@@ -14,13 +16,22 @@ pub enum AuthRejection {
     Invalid(TokenError),
     /// A valid token without the permission: 403 `insufficient_scope`.
     InsufficientScope(String),
+    /// A valid user token on a route for machine-to-machine (client_credentials) tokens only:
+    /// 403 `insufficient_scope`, with a description instead of a scope, since no permission
+    /// would let a user token in.
+    MachineOnly,
 }
+
+/// `error_description` of [`AuthRejection::MachineOnly`].
+const MACHINE_ONLY: &str = "this route accepts only machine-to-machine (client_credentials) tokens";
 
 impl AuthRejection {
     pub fn status(&self) -> StatusCode {
         match self {
             AuthRejection::Missing | AuthRejection::Invalid(_) => StatusCode::UNAUTHORIZED,
-            AuthRejection::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            AuthRejection::InsufficientScope(_) | AuthRejection::MachineOnly => {
+                StatusCode::FORBIDDEN
+            }
         }
     }
 
@@ -36,6 +47,9 @@ impl AuthRejection {
                 r#"Bearer realm="api", error="insufficient_scope", scope="{}""#,
                 quoted_string_safe(scope)
             ),
+            AuthRejection::MachineOnly => format!(
+                r#"Bearer realm="api", error="insufficient_scope", error_description="{MACHINE_ONLY}""#
+            ),
         };
         HeaderValue::from_str(&value)
             .unwrap_or_else(|_| HeaderValue::from_static(r#"Bearer realm="api""#))
@@ -50,6 +64,7 @@ impl AuthRejection {
                 "insufficient_scope",
                 format!("The token lacks the '{scope}' permission."),
             ),
+            AuthRejection::MachineOnly => ("insufficient_scope", MACHINE_ONLY.to_owned()),
         }
     }
 }
@@ -60,7 +75,24 @@ impl From<AuthRejection> for ApiError {
             AuthRejection::Missing => ApiError::Unauthenticated,
             AuthRejection::Invalid(error) => ApiError::InvalidToken(error.to_string()),
             AuthRejection::InsufficientScope(scope) => ApiError::InsufficientScope(scope),
+            AuthRejection::MachineOnly => ApiError::InsufficientScope("client_credentials".into()),
         }
+    }
+}
+
+/// The REST answer: status, `WWW-Authenticate`, and `{"error", "error_description"}`.
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        let (error, error_description) = self.error_body();
+        let mut response = (
+            self.status(),
+            Json(serde_json::json!({ "error": error, "error_description": error_description })),
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, self.www_authenticate());
+        response
     }
 }
 
@@ -93,6 +125,11 @@ mod tests {
         assert_eq!(
             AuthRejection::InsufficientScope("x".into()).status(),
             StatusCode::FORBIDDEN
+        );
+        assert_eq!(AuthRejection::MachineOnly.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            AuthRejection::MachineOnly.www_authenticate(),
+            r#"Bearer realm="api", error="insufficient_scope", error_description="this route accepts only machine-to-machine (client_credentials) tokens""#
         );
     }
 }

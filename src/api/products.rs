@@ -1,0 +1,165 @@
+//! `/api/products`: the catalogue as JSON, from the same store and with the same query
+//! parameters as the storefront's `/products` page.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::error::RestError;
+use crate::auth::server::{Permission, Permitted};
+use crate::catalog::edit::ProductEdit;
+use crate::catalog::server_fns::{READ_PRODUCTS, WRITE_PRODUCTS};
+use crate::catalog::store::{EditRefused, ProductStore};
+use crate::catalog::{Product, ProductPage, ProductQuery};
+use crate::startup::AppState;
+
+/// `read:products`, for the read routes.
+pub struct ReadProducts;
+impl Permission for ReadProducts {
+    const NAME: &'static str = READ_PRODUCTS;
+}
+
+/// `write:products`, for the routes that change the catalogue.
+pub struct WriteProducts;
+impl Permission for WriteProducts {
+    const NAME: &'static str = WRITE_PRODUCTS;
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/products", get(list))
+        .route("/api/products/{id}", get(show).patch(update))
+}
+
+/// The same list handler without authentication, to measure what authentication costs.
+/// Mounted only with the `bench-unauthenticated` feature.
+#[cfg(feature = "bench-unauthenticated")]
+pub fn unauthenticated_router() -> Router<AppState> {
+    Router::new().route(
+        "/bench/unauthenticated/products",
+        get(
+            |State(store): State<ProductStore>, RawQuery(query): RawQuery| async move {
+                list_products(&store, query).await
+            },
+        ),
+    )
+}
+
+/// `GET /api/products?q=&category=&sort=&page=&per_page=`: one page of matching products, as
+/// `{"items": [...], "total", "page", "per_page"}`. A bad parameter is a 400 naming it.
+async fn list(
+    _caller: Permitted<ReadProducts>,
+    State(store): State<ProductStore>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ProductPage>, RestError> {
+    list_products(&store, query).await
+}
+
+/// The body of `GET /api/products`, shared with the benchmark-only route.
+async fn list_products(
+    store: &ProductStore,
+    query: Option<String>,
+) -> Result<Json<ProductPage>, RestError> {
+    let query =
+        ProductQuery::from_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))
+            .map_err(|error| {
+                RestError::InvalidRequest(format!(
+                    "query parameter '{}': {}",
+                    error.parameter, error.message
+                ))
+            })?;
+    store
+        .search(&query)
+        .await
+        .map(Json)
+        .map_err(RestError::internal)
+}
+
+async fn show(
+    _caller: Permitted<ReadProducts>,
+    State(store): State<ProductStore>,
+    Path(id): Path<String>,
+) -> Result<Json<Product>, RestError> {
+    let id = product_id(&id)?;
+    store
+        .get(id)
+        .await
+        .map_err(RestError::internal)?
+        .map(Json)
+        .ok_or_else(|| no_such_product(id))
+}
+
+/// What `PATCH /api/products/{id}` takes: a new price, a new stock, or both; and optionally the
+/// `version` the change was made from, which makes a stale change a 409 instead of an overwrite.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductPatch {
+    price_cents: Option<i64>,
+    stock: Option<i64>,
+    version: Option<i64>,
+}
+
+/// Changes a product's price and/or stock, recorded under the caller's `sub`. The token is
+/// checked (by the extractor) before the body is read.
+async fn update(
+    caller: Permitted<WriteProducts>,
+    State(store): State<ProductStore>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Product>, RestError> {
+    let id = product_id(&id)?;
+    let patch: ProductPatch = serde_json::from_slice(&body).map_err(|error| {
+        RestError::InvalidRequest(format!(
+            "the body must be JSON with price_cents and/or stock (integers) and optionally version: {error}"
+        ))
+    })?;
+    if patch.price_cents.is_none() && patch.stock.is_none() {
+        return Err(RestError::InvalidRequest(
+            "the body must name price_cents, stock, or both".into(),
+        ));
+    }
+    let current = store
+        .get(id)
+        .await
+        .map_err(RestError::internal)?
+        .ok_or_else(|| no_such_product(id))?;
+    let edit = ProductEdit {
+        id,
+        price_cents: patch.price_cents.unwrap_or(current.price_cents),
+        stock: patch.stock.unwrap_or(current.stock),
+        version: patch.version.unwrap_or(current.version),
+    };
+    match store.apply_edit(&edit, &caller.0.sub).await {
+        Ok(product) => Ok(Json(product)),
+        Err(EditRefused::Invalid(error)) => {
+            let field = if error.field == "price" {
+                "price_cents"
+            } else {
+                "stock"
+            };
+            Err(RestError::InvalidValue(format!(
+                "{field}: {}",
+                error.message
+            )))
+        }
+        Err(EditRefused::NotFound(id)) => Err(no_such_product(id)),
+        Err(EditRefused::Conflict { current, .. }) => Err(RestError::Conflict(format!(
+            "product {} is at version {}; fetch it again and repeat the change",
+            current.id, current.version
+        ))),
+        Err(EditRefused::Database(error)) => Err(RestError::internal(error)),
+    }
+}
+
+/// Product ids are numbers; anything else names no product.
+fn product_id(segment: &str) -> Result<u32, RestError> {
+    segment
+        .parse()
+        .map_err(|_| RestError::NotFound("there is no such product".into()))
+}
+
+fn no_such_product(id: u32) -> RestError {
+    RestError::NotFound(format!("there is no product {id}"))
+}

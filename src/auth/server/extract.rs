@@ -1,0 +1,78 @@
+//! axum extractors for REST routes: each yields the validated claims or answers with an
+//! RFC 6750 rejection ([`AuthRejection`]) before the handler runs.
+//!
+//! ```ignore
+//! async fn list(Permitted(claims, ..): Permitted<ReadProducts>) -> … { … }
+//! ```
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+
+use super::guard::{authenticate, authorize};
+use super::{AccessClaims, AuthRejection, TokenValidator};
+
+/// A permission a route requires, named by a type so the route's signature states it.
+pub trait Permission: Send + Sync + 'static {
+    /// As it appears in the token's `permissions` (or `scope`).
+    const NAME: &'static str;
+}
+
+/// Any caller with a valid token, user or machine.
+pub struct Authenticated(pub Arc<AccessClaims>);
+
+/// A caller whose valid token grants permission `P`.
+pub struct Permitted<P: Permission>(pub Arc<AccessClaims>, PhantomData<P>);
+
+/// A machine caller: a valid token issued through the client_credentials grant
+/// (`gty: client-credentials`). User tokens get 403, whatever their permissions.
+pub struct MachineCaller(pub Arc<AccessClaims>);
+
+impl<S> FromRequestParts<S> for Authenticated
+where
+    Arc<TokenValidator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let validator = Arc::<TokenValidator>::from_ref(state);
+        authenticate(&validator, &parts.headers)
+            .await
+            .map(Authenticated)
+    }
+}
+
+impl<S, P> FromRequestParts<S> for Permitted<P>
+where
+    Arc<TokenValidator>: FromRef<S>,
+    S: Send + Sync,
+    P: Permission,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let validator = Arc::<TokenValidator>::from_ref(state);
+        let claims = authorize(&validator, &parts.headers, P::NAME).await?;
+        Ok(Permitted(claims, PhantomData))
+    }
+}
+
+impl<S> FromRequestParts<S> for MachineCaller
+where
+    Arc<TokenValidator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let validator = Arc::<TokenValidator>::from_ref(state);
+        let claims = authenticate(&validator, &parts.headers).await?;
+        if !claims.is_machine() {
+            return Err(AuthRejection::MachineOnly);
+        }
+        Ok(MachineCaller(claims))
+    }
+}

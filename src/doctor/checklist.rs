@@ -1,0 +1,243 @@
+//! The checklist itself, item by item, each with the fix the guide gives for its failure.
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use super::report::{Check, Report};
+use super::tenant_probe::{PublicClientAnswer, TenantProbe};
+use crate::auth::server::m2m_errors::M2mError;
+use crate::auth::server::m2m_token_client::M2mTokenClient;
+use crate::catalog::store::ProductStore;
+use crate::config::Settings;
+use crate::startup::{self, AppState};
+
+/// Permissions the app's M2M token must carry: the catalogue and the AI service.
+const M2M_PERMISSIONS: [&str; 2] = ["read:products", "ai:recommend"];
+
+/// Runs every check against the tenant in `settings`, for an app served at `app_origin`.
+pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
+    let probe = TenantProbe::new();
+    let public = &settings.public;
+    let mut report = Report {
+        tenant: public.issuer.clone(),
+        checks: Vec::new(),
+    };
+    let checks = &mut report.checks;
+
+    // 1–3: the tenant itself.
+    const DISCOVERY: &str = "Discovery document reachable";
+    const ISSUER: &str = "Issuer is the one configured";
+    const KEYS: &str = "RS256 signing keys published";
+    match probe.discovery(&public.issuer).await {
+        Err(problem) => {
+            checks.push(Check::fail(
+                DISCOVERY,
+                problem,
+                format!("Check AUTH0_DOMAIN (or AUTH0_ISSUER_BASE_URL): {}.well-known/openid-configuration must load in a browser.", public.issuer),
+            ));
+        }
+        Ok(discovery) => {
+            checks.push(Check::pass(
+                DISCOVERY,
+                format!("{}.well-known/openid-configuration", public.issuer),
+            ));
+            if discovery.issuer == public.issuer {
+                checks.push(Check::pass(ISSUER, discovery.issuer.clone()));
+            } else {
+                checks.push(Check::fail(
+                    ISSUER,
+                    format!(
+                        "the tenant calls itself {}, the app expects {}",
+                        discovery.issuer, public.issuer
+                    ),
+                    format!(
+                        "Set AUTH0_ISSUER_BASE_URL={} (tokens carry this exact issuer).",
+                        discovery.issuer
+                    ),
+                ));
+            }
+            match probe.rs256_signing_keys(&discovery.jwks_uri).await {
+                Ok(0) => checks.push(Check::fail(KEYS, "the key set has no RSA signing key", "In Auth0 → Applications → APIs → your API → Settings, choose the RS256 signing algorithm.")),
+                Ok(count) => checks.push(Check::pass(KEYS, format!("{count} key(s) at {}", discovery.jwks_uri))),
+                Err(problem) => checks.push(Check::fail(KEYS, problem, "The tenant's jwks_uri must be reachable from this server.")),
+            }
+        }
+    }
+
+    // 4–5: the Single Page Application.
+    const SPA_PUBLIC: &str = "SPA application is public (no client secret)";
+    const SPA_CALLBACK: &str = "SPA application allows this app's callback URL";
+    match probe.spa_client_credentials(public).await {
+        Ok(PublicClientAnswer::GrantRefused) => checks.push(Check::pass(SPA_PUBLIC, format!("{} cannot use client_credentials, as a public client should not", public.client_id))),
+        Ok(PublicClientAnswer::Unauthorized) => checks.push(Check::fail(
+            SPA_PUBLIC,
+            format!("the tenant wants a secret for AUTH0_SPA_CLIENT_ID={}: it is not a Single Page Application (or it does not exist)", public.client_id),
+            "Use the Client ID of the Single Page Application in AUTH0_SPA_CLIENT_ID; the Machine to Machine application's ID belongs in AUTH0_CLIENT_ID.",
+        )),
+        Ok(PublicClientAnswer::Issued) => checks.push(Check::fail(
+            SPA_PUBLIC,
+            format!("{} got a client_credentials token without any secret", public.client_id),
+            "AUTH0_SPA_CLIENT_ID must be a Single Page Application, which never uses client_credentials.",
+        )),
+        Ok(PublicClientAnswer::Other(status, body)) => checks.push(Check::fail(SPA_PUBLIC, format!("unexpected answer {status}: {body}"), "Check AUTH0_SPA_CLIENT_ID.")),
+        Err(problem) => checks.push(Check::fail(SPA_PUBLIC, problem, "The tenant's token endpoint must be reachable.")),
+    }
+    match probe.callback_allowed(public, app_origin).await {
+        Ok(true) => checks.push(Check::pass(SPA_CALLBACK, format!("{app_origin}/callback"))),
+        Ok(false) => checks.push(Check::fail(
+            SPA_CALLBACK,
+            format!("the tenant refuses {app_origin}/callback for {}", public.client_id),
+            format!("In the SPA's settings add {app_origin}/callback to Allowed Callback URLs, and {app_origin} to Allowed Logout URLs and Allowed Web Origins."),
+        )),
+        Err(problem) => checks.push(Check::fail(SPA_CALLBACK, problem, "The tenant's /authorize must be reachable.")),
+    }
+
+    // 6–9: the Machine to Machine application, end to end.
+    const M2M_TOKEN: &str = "M2M application gets a token for the API";
+    const M2M_VALID: &str = "The M2M token passes this app's validator";
+    const M2M_PERMS: &str = "The M2M token carries the permissions the app needs";
+    const M2M_API: &str = "This app's API accepts the M2M token";
+    let Some(client) = M2mTokenClient::from_settings(settings) else {
+        checks.push(Check::fail(
+            M2M_TOKEN,
+            "AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET are not set",
+            "Create a Machine to Machine application authorised for your API, and set its Client ID and Client Secret (server only).",
+        ));
+        return report;
+    };
+    let token = match client.access_token().await {
+        Ok(token) => {
+            checks.push(Check::pass(M2M_TOKEN, format!("for {}", public.audience)));
+            token
+        }
+        Err(error) => {
+            checks.push(Check::fail(
+                M2M_TOKEN,
+                error.to_string(),
+                m2m_fix(&error, settings),
+            ));
+            return report;
+        }
+    };
+
+    // The app is served for one call; its catalogue is a throwaway file, never the real one.
+    let scratch = std::env::temp_dir().join(format!(
+        "aura-commerce-doctor-{}.sqlite",
+        std::process::id()
+    ));
+    let _remove_on_return = ScratchDatabase(scratch.clone());
+    let products = match ProductStore::open_file(&scratch).await {
+        Ok(products) => products,
+        Err(error) => {
+            checks.push(Check::fail(M2M_VALID, error.to_string(), "The app could not open a scratch catalogue database in the temporary directory; check TMPDIR is writable."));
+            return report;
+        }
+    };
+    let state = AppState::new(
+        settings,
+        LeptosOptions::builder()
+            .output_name("aura-commerce")
+            .build(),
+        products,
+    );
+    let _ = state.validator.keys().refresh().await;
+    let claims = match state.validator.validate(token.secret()).await {
+        Ok(claims) => {
+            checks.push(Check::pass(M2M_VALID, format!("sub {}", claims.sub)));
+            claims
+        }
+        Err(error) => {
+            checks.push(Check::fail(
+                M2M_VALID,
+                error.to_string(),
+                "The token must be RS256-signed by this issuer for AUTH0_AUDIENCE: check both.",
+            ));
+            return report;
+        }
+    };
+    let missing: Vec<&str> = M2M_PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|p| !claims.has_permission(p))
+        .collect();
+    if missing.is_empty() {
+        checks.push(Check::pass(M2M_PERMS, M2M_PERMISSIONS.join(" ")));
+    } else {
+        checks.push(Check::fail(
+            M2M_PERMS,
+            format!("missing: {}", missing.join(" ")),
+            format!("In Auth0 → Applications → APIs → your API → Machine to Machine Applications, grant {} to the M2M application.", missing.join(" ")),
+        ));
+    }
+    checks.push(api_accepts(state, token.secret()).await.map_or_else(
+        |problem| {
+            Check::fail(
+                M2M_API,
+                problem,
+                "See the server log; the token should be accepted at /api/ai/authenticate.",
+            )
+        },
+        |detail| Check::pass(M2M_API, detail),
+    ));
+    report
+}
+
+/// A temporary database file, removed (with its WAL files) when dropped.
+struct ScratchDatabase(std::path::PathBuf);
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+/// Serves the app on a loopback port for a moment and calls `/api/ai/authenticate`.
+async fn api_accepts(state: AppState, token: &str) -> Result<String, String> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = tokio::spawn(startup::serve(
+        listener,
+        startup::router(state),
+        std::future::pending(),
+    ));
+    let url = format!("http://{addr}/api/ai/authenticate");
+    let result = async {
+        let response = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        match response.status().as_u16() {
+            200 => Ok("GET /api/ai/authenticate answered 200".to_owned()),
+            status => {
+                let body = response.text().await.unwrap_or_default();
+                let excerpt: String = body.chars().take(200).collect();
+                Err(format!(
+                    "GET /api/ai/authenticate answered {status}: {excerpt}"
+                ))
+            }
+        }
+    }
+    .await;
+    server.abort();
+    result
+}
+
+/// The guide's troubleshooting entry for each way the tenant refuses the M2M credentials.
+fn m2m_fix(error: &M2mError, settings: &Settings) -> String {
+    match error {
+        M2mError::WrongSecret { .. } => "\"Invalid client_secret\": AUTH0_CLIENT_SECRET must be the Machine to Machine application's secret (not the SPA's — a SPA has none); copy it again from its Settings tab.".into(),
+        M2mError::PublicClient { .. } => "\"Client secret not allowed\": AUTH0_CLIENT_ID names a Single Page Application. Put the M2M application's Client ID there, and keep secrets out of the browser configuration.".into(),
+        M2mError::GrantNotAllowed { .. } => "\"Invalid grant_type\": SPAs use authorization_code, M2M applications use client_credentials. Make AUTH0_CLIENT_ID the M2M application's ID, and enable the Client Credentials grant for it (Settings → Advanced → Grant Types).".into(),
+        M2mError::UnknownAudience { .. } | M2mError::NotAuthorisedForApi { .. } => format!(
+            "Authorise the Machine to Machine application for the API {} (Applications → APIs → Machine to Machine Applications), and check AUTH0_AUDIENCE.",
+            settings.public.audience
+        ),
+        _ => "Check that the tenant is reachable from this server and try again.".into(),
+    }
+}

@@ -1,0 +1,184 @@
+//! The JWKS cache against a real tenant: key rotation, floods of unknown `kid`s, and a tenant
+//! that is down or hanging.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use aura_commerce::auth::server::JwksSettings;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::json;
+use support::fake_issuer::{FakeIssuer, TestKey};
+use support::{spawn_app, spawn_app_for_issuer, TestOptions};
+
+/// A token shaped like the tenant's, naming `kid`, with a signature of the right length that
+/// no key made.
+fn token_with_kid(kid: &str) -> String {
+    let header =
+        URL_SAFE_NO_PAD.encode(json!({ "alg": "RS256", "typ": "JWT", "kid": kid }).to_string());
+    let payload =
+        URL_SAFE_NO_PAD.encode(json!({ "sub": "x", "exp": 9_999_999_999u64 }).to_string());
+    format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]))
+}
+
+/// A `kid` no tenant has: unpredictable, like an attacker's.
+fn random_kid(i: usize) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    format!("{:016x}-{i}", RandomState::new().hash_one(i))
+}
+
+/// A token signed by a key the tenant has just added is accepted: the unknown `kid` makes the
+/// app fetch the key set once, and that fetch brings the new key.
+#[tokio::test]
+async fn a_token_signed_by_a_freshly_added_key_is_accepted() {
+    let app = spawn_app(TestOptions::default()).await;
+    let tenant = app.tenant();
+    let before = app.m2m_token().await;
+    assert_eq!(
+        app.get_api("/api/products", Some(&before)).await.status(),
+        200
+    );
+
+    let fetches = tenant.jwks_fetches();
+    let new_kid = tenant.rotate_signing_key().unwrap();
+    assert_eq!(tenant.current_kid(), new_kid);
+    let after = app.m2m_token().await;
+    assert_ne!(before, after);
+
+    let response = app.get_api("/api/products", Some(&after)).await;
+    assert_eq!(
+        response.status(),
+        200,
+        "{:?}",
+        response.headers().get("www-authenticate")
+    );
+    assert_eq!(
+        tenant.jwks_fetches(),
+        fetches + 1,
+        "exactly one fetch brought the new key"
+    );
+    // The older key is still published, so its tokens still pass.
+    assert_eq!(
+        app.get_api("/api/products", Some(&before)).await.status(),
+        200
+    );
+}
+
+/// 200 concurrent requests, each with a different unknown `kid`, cause at most one fetch of
+/// the key set, and are all refused.
+#[tokio::test]
+async fn a_flood_of_unknown_kids_causes_at_most_one_fetch() {
+    let app = spawn_app(TestOptions::default()).await;
+    let tenant = app.tenant();
+    let fetches = tenant.jwks_fetches();
+
+    let requests = (0..200).map(|i| {
+        let token = token_with_kid(&random_kid(i));
+        let app = &app;
+        async move { app.get_api("/api/products", Some(&token)).await }
+    });
+    let responses = futures::future::join_all(requests).await;
+
+    for response in &responses {
+        assert_eq!(response.status(), 401);
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            r#"Bearer realm="api", error="invalid_token", error_description="the token was signed with an unknown key""#
+        );
+    }
+    let caused = tenant.jwks_fetches() - fetches;
+    assert!(caused <= 1, "{caused} key-set fetches for one flood");
+}
+
+/// With the tenant stopped, a token never seen before but signed by a cached key is accepted,
+/// and an unknown `kid` is refused promptly rather than waiting on the tenant.
+#[tokio::test]
+async fn with_the_tenant_down_cached_keys_keep_serving() {
+    let timeout = Duration::from_secs(2);
+    let app = spawn_app(TestOptions {
+        jwks: JwksSettings {
+            timeout,
+            ..JwksSettings::default()
+        },
+        ..TestOptions::default()
+    })
+    .await;
+    let tenant = app.tenant();
+    let first = app.m2m_token().await;
+    tenant.advance_clock(1); // a different iat/exp, so a different token
+    let unseen = app.m2m_token().await;
+    assert_ne!(first, unseen);
+    assert_eq!(
+        app.get_api("/api/products", Some(&first)).await.status(),
+        200
+    );
+
+    app.stop_tenant();
+    // Wait until the tenant really refuses connections.
+    let discovery = app.settings.public.issuer.clone() + ".well-known/openid-configuration";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.api.get(&discovery).send().await.is_ok() {
+        assert!(Instant::now() < deadline, "the tenant did not stop");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let response = app.get_api("/api/products", Some(&unseen)).await;
+    assert_eq!(response.status(), 200, "a cached key verifies a new token");
+    assert_eq!(app.state.validator.remembered_tokens(), 2);
+
+    let started = Instant::now();
+    let response = app
+        .get_api("/api/products", Some(&token_with_kid("rotated-while-down")))
+        .await;
+    assert_eq!(response.status(), 401);
+    assert!(
+        started.elapsed() < timeout,
+        "refused in {:?}",
+        started.elapsed()
+    );
+}
+
+/// A tenant that accepts connections and never answers: requests with an unknown `kid` are
+/// refused once the fetch times out, and tokens signed by cached keys pass meanwhile.
+#[tokio::test]
+async fn a_hanging_tenant_does_not_hang_requests() {
+    let key = TestKey::generate("k1");
+    let issuer = FakeIssuer::start(&[&key]).await;
+    let timeout = Duration::from_secs(2);
+    let app = spawn_app_for_issuer(
+        issuer.addr,
+        TestOptions {
+            jwks: JwksSettings {
+                timeout,
+                ..JwksSettings::default()
+            },
+            ..TestOptions::default()
+        },
+    )
+    .await;
+    app.wait_until_ready().await;
+    issuer.hang(true);
+
+    let unknown = TestKey::generate("k2").sign(&issuer.claims());
+    let known = key.sign(&issuer.claims());
+    let started = Instant::now();
+    let (refused, accepted) = tokio::join!(app.get_api("/api/products", Some(&unknown)), async {
+        // Sent while the fetch for `unknown` hangs.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let response = app.get_api("/api/products", Some(&known)).await;
+        (response.status(), started.elapsed())
+    });
+    let refused_after = started.elapsed();
+    assert_eq!(refused.status(), 401);
+    assert!(
+        refused_after >= timeout && refused_after < timeout + Duration::from_secs(2),
+        "refused after {refused_after:?}, the fetch timing out after {timeout:?}"
+    );
+    assert_eq!(accepted.0, 200);
+    assert!(
+        accepted.1 < timeout,
+        "a cached key does not wait for the fetch ({:?})",
+        accepted.1
+    );
+}
