@@ -36,6 +36,7 @@ test('a shopper searches, filters, sorts, pages and opens a product; a shared li
   await page.getByLabel('Search products').fill('zeppelin');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByText('0 products matching “zeppelin” in Home')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'No products found' })).toBeVisible();
   await page.getByRole('link', { name: 'Show all products' }).click();
   await expect(page).toHaveURL(/\/products$/);
 

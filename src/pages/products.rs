@@ -160,13 +160,17 @@ fn ResultList(page: ProductPage, query: ProductQuery) -> impl IntoView {
             .into_any()
         } else if query.is_narrowed() {
             view! {
+                <h2>"No products found"</h2>
                 <p>"Try fewer or different words, or another category."</p>
                 <a class="button" href="/products">"Show all products"</a>
             }
             .into_any()
         } else {
-            view! { <p>"There are no products in the catalogue yet. Please come back soon."</p> }
-                .into_any()
+            view! {
+                <h2>"The shelves are empty"</h2>
+                <p>"There are no products in the catalogue yet. Please come back soon."</p>
+            }
+            .into_any()
         };
         return view! {
             <p class="result-count" role="status">{summary}</p>
