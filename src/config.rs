@@ -46,6 +46,9 @@ pub struct Settings {
     pub public: PublicAuthConfig,
     pub tenant: TenantSource,
     pub m2m: Option<M2mCredentials>,
+    /// Base URL of the AI recommendation service (`AI_SERVICE_URL`); `None` means this app's
+    /// own `/api/ai`.
+    pub ai_service_url: Option<String>,
 }
 
 /// A configuration mistake, phrased as what to fix.
@@ -83,8 +86,16 @@ impl Settings {
                 ))
             })?,
         };
+        let ai_service_url = match env.get(&["AI_SERVICE_URL"])? {
+            None => None,
+            Some(url) => match url::Url::parse(&url) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Some(url),
+                _ => return Err(ConfigError(format!("AI_SERVICE_URL is '{url}': use the service's base URL, e.g. https://ai.internal.example/api/ai."))),
+            },
+        };
         let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {
             let mut settings = Self::local(env.get(&["DEV_TENANT_ADDR"])?)?;
+            settings.ai_service_url = ai_service_url;
             if let TenantSource::Local { config_file, .. } = &mut settings.tenant {
                 *config_file = env.get(&["DEV_TENANT_CONFIG"])?.map(Into::into);
             }
@@ -162,6 +173,7 @@ impl Settings {
                 },
                 tenant: TenantSource::Auth0,
                 m2m: Some(m2m),
+                ai_service_url,
             },
             notes,
         ))
@@ -201,6 +213,7 @@ impl Settings {
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
                 client_secret_file: None,
             }),
+            ai_service_url: None,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::auth::server::token_validator::DEFAULT_LEEWAY;
 use crate::auth::server::M2mTokenClient;
 use crate::auth::server::{JwksCache, JwksSettings, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
+use crate::catalog::ai_service_client::AiServiceClient;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
 use crate::security_headers::add_security_headers;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub products: Arc<ProductStore>,
     /// The server's M2M token source, when an M2M application is configured.
     pub m2m: Option<Arc<M2mTokenClient>>,
+    /// The AI recommendation service, called with the M2M token (needs `m2m`).
+    pub ai_service: Option<Arc<AiServiceClient>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -95,12 +98,23 @@ impl AppState {
             leeway: auth.leeway,
             ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
         };
+        let m2m = M2mTokenClient::from_settings(settings).map(Arc::new);
+        // By default the AI service is this app's own `/api/ai`, reached over HTTP like any
+        // other service would be.
+        let ai_service_url = settings
+            .ai_service_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/api/ai", origin_of(leptos_options.site_addr)));
+        let ai_service = m2m
+            .clone()
+            .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
         Self {
             leptos_options,
             public: settings.public.clone(),
             validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
             products: Arc::new(ProductStore::seeded()),
-            m2m: M2mTokenClient::from_settings(settings).map(Arc::new),
+            m2m,
+            ai_service,
         }
     }
 }
@@ -112,12 +126,16 @@ pub fn router(state: AppState) -> Router {
         let validator = state.validator.clone();
         let products = state.products.clone();
         let m2m = state.m2m.clone();
+        let ai_service = state.ai_service.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
             provide_context(products.clone());
             if let Some(m2m) = &m2m {
                 provide_context(m2m.clone());
+            }
+            if let Some(ai_service) = &ai_service {
+                provide_context(ai_service.clone());
             }
         }
     };
