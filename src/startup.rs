@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
             }
         }
     };
+    register_server_functions();
     let routes = generate_route_list(App);
     Router::new()
         .merge(crate::api::router())
@@ -232,4 +233,13 @@ pub async fn serve(
 /// `http://{addr}` as the browser sees this app.
 pub fn origin_of(addr: SocketAddr) -> String {
     format!("http://{addr}")
+}
+
+/// Registers every server function by name. Registration otherwise rides on link-time
+/// collection, which a linker may drop for a function no page references yet; naming them
+/// here makes the routes exist in every binary, tests included.
+fn register_server_functions() {
+    use crate::catalog::server_fns::{GetProducts, Recommendations};
+    leptos::server_fn::axum::register_explicit::<GetProducts>();
+    leptos::server_fn::axum::register_explicit::<Recommendations>();
 }
