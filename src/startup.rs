@@ -43,6 +43,8 @@ pub struct AppState {
     pub m2m: Option<Arc<M2mTokenClient>>,
     /// The AI recommendation service, called with the M2M token (needs `m2m`).
     pub ai_service: Option<Arc<AiServiceClient>>,
+    /// Browser origins allowed to call the REST API (`API_CORS_ORIGINS`).
+    pub api_cors_origins: Vec<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -115,6 +117,7 @@ impl AppState {
             products: Arc::new(ProductStore::seeded()),
             m2m,
             ai_service,
+            api_cors_origins: settings.api_cors_origins.clone(),
         }
     }
 }
@@ -142,7 +145,7 @@ pub fn router(state: AppState) -> Router {
     register_server_functions();
     let routes = generate_route_list(App);
     Router::new()
-        .merge(crate::api::router())
+        .merge(crate::api::router(&state.api_cors_origins))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

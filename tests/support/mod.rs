@@ -44,6 +44,8 @@ pub struct TestOptions {
     /// Other credentials for the M2M application, at the tenant and in the app (for tests
     /// that look for a secret where it must not be).
     pub m2m_credentials: Option<(String, String)>,
+    /// `API_CORS_ORIGINS`.
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Default for TestOptions {
@@ -53,6 +55,7 @@ impl Default for TestOptions {
             leeway: Duration::from_secs(5),
             jwks: JwksSettings::default(),
             m2m_credentials: None,
+            api_cors_origins: Vec::new(),
         }
     }
 }
@@ -66,6 +69,7 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
     let mut config = startup::local_tenant_config(&tenant_listener, &origin);
     config.lifetimes.access_token_secs = options.access_token_secs;
     let mut settings = Settings::for_local_tenant(tenant_listener.local_addr().unwrap());
+    settings.api_cors_origins = options.api_cors_origins.clone();
     if let Some((client_id, secret)) = &options.m2m_credentials {
         let m2m = config
             .clients
