@@ -114,9 +114,11 @@ async fn oversized_request_bodies_are_refused() {
 #[tokio::test]
 async fn the_rest_api_answers_cors_only_for_configured_origins() {
     let allowed = "https://partner.example";
-    let mut options = TestOptions::default();
-    options.api_cors_origins = vec![allowed.to_owned()];
-    let app = spawn_app(options).await;
+    let app = spawn_app(TestOptions {
+        api_cors_origins: vec![allowed.to_owned()],
+        ..TestOptions::default()
+    })
+    .await;
     let preflight = |origin: &'static str| {
         app.browser
             .request(reqwest::Method::OPTIONS, app.url("/api/products"))
