@@ -14,6 +14,7 @@ export default defineConfig({
   webServer: {
     ...base.webServer,
     command: process.env.BENCH_SERVER_BIN ?? 'target/release/aura-commerce',
+    cwd: '../..',
     url: `http://127.0.0.1:${appPort}/readyz`,
     env: {
       ...(base.webServer as { env: Record<string, string> }).env,
