@@ -46,6 +46,12 @@ pub struct Settings {
     pub public: PublicAuthConfig,
     pub tenant: TenantSource,
     pub m2m: Option<M2mCredentials>,
+    /// Base URL of the AI recommendation service (`AI_SERVICE_URL`); `None` means this app's
+    /// own `/api/ai`.
+    pub ai_service_url: Option<String>,
+    /// Browser origins allowed to call the REST API (`API_CORS_ORIGINS`, comma-separated);
+    /// empty by default, so no other site's pages can.
+    pub api_cors_origins: Vec<String>,
 }
 
 /// A configuration mistake, phrased as what to fix.
@@ -83,8 +89,26 @@ impl Settings {
                 ))
             })?,
         };
+        let ai_service_url = match env.get(&["AI_SERVICE_URL"])? {
+            None => None,
+            Some(url) => match url::Url::parse(&url) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Some(url),
+                _ => return Err(ConfigError(format!("AI_SERVICE_URL is '{url}': use the service's base URL, e.g. https://ai.internal.example/api/ai."))),
+            },
+        };
+        let api_cors_origins = match env.get(&["API_CORS_ORIGINS"])? {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(parse_origin)
+                .collect::<Result<_, _>>()?,
+        };
         let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {
             let mut settings = Self::local(env.get(&["DEV_TENANT_ADDR"])?)?;
+            settings.ai_service_url = ai_service_url;
+            settings.api_cors_origins = api_cors_origins;
             if let TenantSource::Local { config_file, .. } = &mut settings.tenant {
                 *config_file = env.get(&["DEV_TENANT_CONFIG"])?.map(Into::into);
             }
@@ -162,6 +186,8 @@ impl Settings {
                 },
                 tenant: TenantSource::Auth0,
                 m2m: Some(m2m),
+                ai_service_url,
+                api_cors_origins,
             },
             notes,
         ))
@@ -201,6 +227,8 @@ impl Settings {
                 client_secret: SecretString::from(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
                 client_secret_file: None,
             }),
+            ai_service_url: None,
+            api_cors_origins: Vec::new(),
         }
     }
 }
@@ -257,6 +285,21 @@ impl<'a> EnvVars<'a> {
     fn read_names(&self) -> Vec<String> {
         self.read.borrow().clone()
     }
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing more.
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let refused = || {
+        ConfigError(format!(
+            "API_CORS_ORIGINS has '{origin}': list origins like https://shop.example.com, separated by commas (no paths, no '*')."
+        ))
+    };
+    let url = url::Url::parse(origin).map_err(|_| refused())?;
+    let serialised = url.origin().ascii_serialization();
+    if serialised != origin.trim_end_matches('/') || !matches!(url.scheme(), "http" | "https") {
+        return Err(refused());
+    }
+    Ok(serialised)
 }
 
 /// A secret under a name meant for the browser is a leak waiting to happen: refuse to start.
@@ -568,6 +611,23 @@ mod tests {
             !notes.iter().any(|n| n.contains('y') && n.contains("=")),
             "{notes:?}"
         );
+    }
+
+    #[test]
+    fn api_cors_origins_are_origins_only() {
+        let settings = parse(&[(
+            "API_CORS_ORIGINS",
+            "https://shop.example.com, http://127.0.0.1:8080",
+        )])
+        .unwrap();
+        assert_eq!(
+            settings.api_cors_origins,
+            ["https://shop.example.com", "http://127.0.0.1:8080"]
+        );
+        for bad in ["*", "https://shop.example.com/api", "shop.example.com"] {
+            let error = parse(&[("API_CORS_ORIGINS", bad)]).unwrap_err();
+            assert!(error.0.starts_with("API_CORS_ORIGINS"), "{bad}: {error}");
+        }
     }
 
     #[test]

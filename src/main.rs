@@ -27,7 +27,7 @@ Configuration: see .env.example. Without AUTH0_DOMAIN a local tenant starts on D
 async fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     let default_filter = if command.as_deref() == Some("doctor") {
-        "warn"
+        "error"
     } else {
         "info"
     };

@@ -20,6 +20,7 @@ use crate::auth::server::token_validator::DEFAULT_LEEWAY;
 use crate::auth::server::M2mTokenClient;
 use crate::auth::server::{JwksCache, JwksSettings, TokenValidator, ValidatorSettings};
 use crate::auth::PublicAuthConfig;
+use crate::catalog::ai_service_client::AiServiceClient;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
 use crate::security_headers::add_security_headers;
@@ -41,6 +42,10 @@ pub struct AppState {
     pub products: ProductStore,
     /// The server's M2M token source, when an M2M application is configured.
     pub m2m: Option<Arc<M2mTokenClient>>,
+    /// The AI recommendation service, called with the M2M token (needs `m2m`).
+    pub ai_service: Option<Arc<AiServiceClient>>,
+    /// Browser origins allowed to call the REST API (`API_CORS_ORIGINS`).
+    pub api_cors_origins: Vec<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -97,12 +102,24 @@ impl AppState {
             leeway: auth.leeway,
             ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
         };
+        let m2m = M2mTokenClient::from_settings(settings).map(Arc::new);
+        // By default the AI service is this app's own `/api/ai`, reached over HTTP like any
+        // other service would be.
+        let ai_service_url = settings
+            .ai_service_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/api/ai", origin_of(leptos_options.site_addr)));
+        let ai_service = m2m
+            .clone()
+            .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
         Self {
             leptos_options,
             public: settings.public.clone(),
             validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
             products,
-            m2m: M2mTokenClient::from_settings(settings).map(Arc::new),
+            m2m,
+            ai_service,
+            api_cors_origins: settings.api_cors_origins.clone(),
         }
     }
 }
@@ -114,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         let validator = state.validator.clone();
         let products = state.products.clone();
         let m2m = state.m2m.clone();
+        let ai_service = state.ai_service.clone();
         move || {
             provide_context(public.clone());
             provide_context(validator.clone());
@@ -121,11 +139,15 @@ pub fn router(state: AppState) -> Router {
             if let Some(m2m) = &m2m {
                 provide_context(m2m.clone());
             }
+            if let Some(ai_service) = &ai_service {
+                provide_context(ai_service.clone());
+            }
         }
     };
+    register_server_functions();
     let routes = generate_route_list(App);
     Router::new()
-        .merge(crate::api::router())
+        .merge(crate::api::router(&state.api_cors_origins))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -216,4 +238,13 @@ pub async fn serve(
 /// `http://{addr}` as the browser sees this app.
 pub fn origin_of(addr: SocketAddr) -> String {
     format!("http://{addr}")
+}
+
+/// Registers every server function by name. Registration otherwise rides on link-time
+/// collection, which a linker may drop for a function no page references yet; naming them
+/// here makes the routes exist in every binary, tests included.
+fn register_server_functions() {
+    use crate::catalog::server_fns::{GetProducts, Recommendations};
+    leptos::server_fn::axum::register_explicit::<GetProducts>();
+    leptos::server_fn::axum::register_explicit::<Recommendations>();
 }

@@ -20,7 +20,12 @@ async fn start_tenant(adjust: impl FnOnce(&mut TenantConfig)) -> String {
 }
 
 /// Runs the real binary, as a developer would, configured for the tenant at `issuer`.
-async fn doctor(issuer: &str, spa_client_id: &str, m2m_client_id: &str, m2m_secret: &str) -> Output {
+async fn doctor(
+    issuer: &str,
+    spa_client_id: &str,
+    m2m_client_id: &str,
+    m2m_secret: &str,
+) -> Output {
     let workdir = std::env::temp_dir().join(format!("aura-doctor-{}", std::process::id()));
     std::fs::create_dir_all(&workdir).unwrap();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_aura-commerce"));
@@ -47,14 +52,28 @@ fn stdout(output: &Output) -> String {
 #[tokio::test]
 async fn every_check_passes_against_the_local_tenant() {
     let issuer = start_tenant(|_| {}).await;
-    let addr = issuer.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+    let addr = issuer
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
     let report = run_checklist(&Settings::for_local_tenant(addr), "http://127.0.0.1:3000").await;
     assert!(report.all_passed(), "{report}");
     assert_eq!(report.checks.len(), 9, "{report}");
 
-    let output = doctor(&issuer, "aura-spa", "aura-m2m", dev_tenant::DEFAULT_M2M_CLIENT_SECRET).await;
+    let output = doctor(
+        &issuer,
+        "aura-spa",
+        "aura-m2m",
+        dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
+    )
+    .await;
     assert!(output.status.success(), "{}", stdout(&output));
-    assert!(stdout(&output).contains("9 of 9 checks passed."), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("9 of 9 checks passed."),
+        "{}",
+        stdout(&output)
+    );
 }
 
 /// The M2M application's secret mistyped (or the SPA's pasted): "Invalid client_secret".
@@ -64,22 +83,43 @@ async fn a_wrong_m2m_secret_is_named_with_its_fix() {
     let output = doctor(&issuer, "aura-spa", "aura-m2m", "not-the-secret").await;
     let text = stdout(&output);
     assert!(!output.status.success(), "{text}");
-    assert!(text.contains("✗ M2M application gets a token for the API"), "{text}");
+    assert!(
+        text.contains("✗ M2M application gets a token for the API"),
+        "{text}"
+    );
     assert!(text.contains("\"Invalid client_secret\""), "{text}");
-    assert!(!text.contains("not-the-secret"), "the secret is never printed: {text}");
+    assert!(
+        !text.contains("not-the-secret"),
+        "the secret is never printed: {text}"
+    );
 }
 
 /// SPA and M2M IDs swapped: the SPA check and the M2M check both say so.
 #[tokio::test]
 async fn swapped_client_ids_are_named_with_their_fix() {
     let issuer = start_tenant(|_| {}).await;
-    let output = doctor(&issuer, "aura-m2m", "aura-spa", dev_tenant::DEFAULT_M2M_CLIENT_SECRET).await;
+    let output = doctor(
+        &issuer,
+        "aura-m2m",
+        "aura-spa",
+        dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
+    )
+    .await;
     let text = stdout(&output);
     assert!(!output.status.success(), "{text}");
-    assert!(text.contains("✗ SPA application is public (no client secret)"), "{text}");
-    assert!(text.contains("Use the Client ID of the Single Page Application in AUTH0_SPA_CLIENT_ID"), "{text}");
+    assert!(
+        text.contains("✗ SPA application is public (no client secret)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Use the Client ID of the Single Page Application in AUTH0_SPA_CLIENT_ID"),
+        "{text}"
+    );
     assert!(text.contains("\"Client secret not allowed\""), "{text}");
-    assert!(!text.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET), "{text}");
+    assert!(
+        !text.contains(dev_tenant::DEFAULT_M2M_CLIENT_SECRET),
+        "{text}"
+    );
 }
 
 /// The M2M application without the client_credentials grant: "Invalid grant_type".
@@ -91,12 +131,22 @@ async fn a_disabled_grant_is_named_with_its_fix() {
             .iter_mut()
             .find(|c| c.client_id == dev_tenant::DEFAULT_M2M_CLIENT_ID)
             .unwrap();
-        m2m.grant_types.retain(|g| *g != GrantType::ClientCredentials);
+        m2m.grant_types
+            .retain(|g| *g != GrantType::ClientCredentials);
     })
     .await;
-    let output = doctor(&issuer, "aura-spa", "aura-m2m", dev_tenant::DEFAULT_M2M_CLIENT_SECRET).await;
+    let output = doctor(
+        &issuer,
+        "aura-spa",
+        "aura-m2m",
+        dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
+    )
+    .await;
     let text = stdout(&output);
     assert!(!output.status.success(), "{text}");
     assert!(text.contains("\"Invalid grant_type\""), "{text}");
-    assert!(text.contains("enable the Client Credentials grant"), "{text}");
+    assert!(
+        text.contains("enable the Client Credentials grant"),
+        "{text}"
+    );
 }

@@ -109,3 +109,44 @@ async fn oversized_request_bodies_are_refused() {
         .unwrap();
     assert_eq!(response.status(), 413);
 }
+
+/// The REST API answers CORS for the configured origins only.
+#[tokio::test]
+async fn the_rest_api_answers_cors_only_for_configured_origins() {
+    let allowed = "https://partner.example";
+    let app = spawn_app(TestOptions {
+        api_cors_origins: vec![allowed.to_owned()],
+        ..TestOptions::default()
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.browser
+            .request(reqwest::Method::OPTIONS, app.url("/api/products"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    let ok = preflight(allowed).await.unwrap();
+    assert_eq!(ok.headers()["access-control-allow-origin"], allowed);
+    assert!(ok.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("authorization"));
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    // With no origins configured (the default), nobody gets CORS.
+    let plain = spawn_app(TestOptions::default()).await;
+    let response = plain
+        .browser
+        .get(plain.url("/api/products"))
+        .header("origin", allowed)
+        .send()
+        .await
+        .unwrap();
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}

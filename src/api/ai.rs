@@ -1,14 +1,24 @@
 //! `/api/ai/*`: the recommendation service's routes, for machine-to-machine tokens only.
 
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::auth::server::MachineCaller;
+use super::error::RestError;
+use crate::auth::server::{AuthRejection, MachineCaller};
+use crate::catalog::related::{related_products, RECOMMENDATIONS};
+use crate::catalog::store::ProductStore;
+use crate::catalog::Product;
 use crate::startup::AppState;
 
+/// The permission a machine needs to ask for recommendations.
+pub const AI_RECOMMEND: &str = "ai:recommend";
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/ai/authenticate", get(authenticate))
+    Router::new()
+        .route("/api/ai/authenticate", get(authenticate))
+        .route("/api/ai/recommendations", get(recommendations))
 }
 
 /// Who the calling machine is, as its token says.
@@ -28,4 +38,43 @@ async fn authenticate(MachineCaller(claims): MachineCaller) -> Json<MachineIdent
         permissions: claims.permissions.clone().unwrap_or_default(),
         expires_at: claims.exp,
     })
+}
+
+#[derive(Deserialize)]
+struct RecommendationsQuery {
+    product_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Recommendations {
+    product_id: u32,
+    recommendations: Vec<Product>,
+}
+
+/// Products related to `?product_id=`: same category, similar price.
+async fn recommendations(
+    MachineCaller(claims): MachineCaller,
+    State(store): State<ProductStore>,
+    Query(query): Query<RecommendationsQuery>,
+) -> Result<Json<Recommendations>, RestError> {
+    if !claims.has_permission(AI_RECOMMEND) {
+        return Err(AuthRejection::InsufficientScope(AI_RECOMMEND.to_owned()).into());
+    }
+    let raw = query.product_id.ok_or_else(|| {
+        RestError::InvalidRequest(
+            "product_id is required: ask for /api/ai/recommendations?product_id=<id>.".into(),
+        )
+    })?;
+    let product_id: u32 = raw.parse().map_err(|_| {
+        RestError::InvalidRequest(format!(
+            "product_id must be a product's number, not '{raw}'."
+        ))
+    })?;
+    let catalogue = store.all().await.map_err(RestError::internal)?;
+    let recommendations = related_products(&catalogue, product_id, RECOMMENDATIONS)
+        .ok_or_else(|| RestError::NotFound(format!("There is no product {product_id}.")))?;
+    Ok(Json(Recommendations {
+        product_id,
+        recommendations,
+    }))
 }

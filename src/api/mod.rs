@@ -15,13 +15,33 @@ use axum::Router;
 
 use crate::startup::AppState;
 
-/// Every REST route.
-pub fn router() -> Router<AppState> {
-    let router = Router::new()
-        .merge(products::router())
-        .merge(ai::router())
-        .merge(health::router());
+/// Every REST route. Browsers on `cors_origins` (and only those) may call the API from their
+/// pages; the app's own pages are same-origin and need no CORS.
+pub fn router(cors_origins: &[String]) -> Router<AppState> {
+    let router = Router::new().merge(products::router()).merge(ai::router());
     #[cfg(feature = "bench-unauthenticated")]
     let router = router.merge(products::unauthenticated_router());
-    router
+    let router = match cors_layer(cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.merge(health::router())
+}
+
+/// CORS for the configured origins: GET and PATCH with a bearer token, no cookies.
+fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{header, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::PATCH])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .expose_headers([header::WWW_AUTHENTICATE])
+    })
 }

@@ -4,8 +4,11 @@
 pub mod edit;
 pub mod product;
 pub mod query;
+pub mod related;
 pub mod server_fns;
 
+#[cfg(feature = "ssr")]
+pub mod ai_service_client;
 #[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]

@@ -113,3 +113,24 @@ mod ssr {
         refuse(ApiError::Internal)
     }
 }
+
+/// Products related to `product_id`, for a signed-in shopper. The shopper's token is checked
+/// here; the AI service is then called server to server with this app's own M2M token.
+#[server(prefix = "/fn", endpoint = "recommendations", client = BearerClient)]
+pub async fn recommendations(product_id: u32) -> Result<Vec<Product>, ApiError> {
+    use std::sync::Arc;
+
+    use super::ai_service_client::AiServiceClient;
+
+    crate::auth::server::guard::require_permission(READ_PRODUCTS).await?;
+    let client = use_context::<Arc<AiServiceClient>>().ok_or_else(|| {
+        tracing::error!(
+            "no AiServiceClient in the server-function context (no M2M application configured?)"
+        );
+        ApiError::Internal
+    })?;
+    client.recommendations(product_id).await.map_err(|error| {
+        tracing::error!(%error, product_id, "recommendations are unavailable");
+        ApiError::Internal
+    })
+}

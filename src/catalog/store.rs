@@ -173,6 +173,15 @@ impl ProductStore {
         })
     }
 
+    /// Every product, in catalogue order.
+    pub async fn all(&self) -> Result<Vec<Product>, sqlx::Error> {
+        sqlx::query_as::<_, Product>(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+    }
+
     pub async fn get(&self, id: u32) -> Result<Option<Product>, sqlx::Error> {
         sqlx::query_as::<_, Product>(&format!(
             "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?"

@@ -45,6 +45,11 @@ pub struct TestOptions {
     pub access_token_secs: u64,
     pub leeway: Duration,
     pub jwks: JwksSettings,
+    /// Other credentials for the M2M application, at the tenant and in the app (for tests
+    /// that look for a secret where it must not be).
+    pub m2m_credentials: Option<(String, String)>,
+    /// `API_CORS_ORIGINS`.
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Default for TestOptions {
@@ -53,6 +58,8 @@ impl Default for TestOptions {
             access_token_secs: 3600,
             leeway: Duration::from_secs(5),
             jwks: JwksSettings::default(),
+            m2m_credentials: None,
+            api_cors_origins: Vec::new(),
         }
     }
 }
@@ -65,7 +72,22 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
 
     let mut config = startup::local_tenant_config(&tenant_listener, &origin);
     config.lifetimes.access_token_secs = options.access_token_secs;
-    let settings = Settings::for_local_tenant(tenant_listener.local_addr().unwrap());
+    let mut settings = Settings::for_local_tenant(tenant_listener.local_addr().unwrap());
+    settings.api_cors_origins = options.api_cors_origins.clone();
+    if let Some((client_id, secret)) = &options.m2m_credentials {
+        let m2m = config
+            .clients
+            .iter_mut()
+            .find(|c| c.client_id == dev_tenant::DEFAULT_M2M_CLIENT_ID)
+            .expect("the default M2M client");
+        m2m.client_id = client_id.clone();
+        m2m.client_secret = Some(dev_tenant::ClientSecret::new(secret.clone()));
+        settings.m2m = Some(aura_commerce::config::M2mCredentials {
+            client_id: client_id.clone(),
+            client_secret: secret.clone().into(),
+            client_secret_file: None,
+        });
+    }
     let tenant = dev_tenant::Tenant::new(config).unwrap();
     let handle = tenant.handle();
     let (stop, stopped) = oneshot::channel::<()>();

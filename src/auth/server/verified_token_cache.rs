@@ -7,10 +7,10 @@
 //! dropped at the token's `exp` (leeway is not extended to cached entries), when the key set
 //! withdraws a key, or to make room: the cache holds at most `capacity` tokens and at most
 //! [`MAX_CACHED_BYTES`] of them. The map is split into shards, each behind its own
-//! short-held lock.
+//! short-held read-write lock, so concurrent requests with the same token read side by side.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
 use super::access_claims::AccessClaims;
 
@@ -50,7 +50,7 @@ impl Shard {
 
 /// A bounded map from token to verified claims.
 pub struct VerifiedTokenCache {
-    shards: Box<[Mutex<Shard>]>,
+    shards: Box<[RwLock<Shard>]>,
     per_shard: usize,
     bytes_per_shard: usize,
 }
@@ -59,7 +59,7 @@ impl VerifiedTokenCache {
     /// Holds at most about `capacity` tokens; zero turns the cache off.
     pub fn new(capacity: usize) -> Self {
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
+            shards: (0..SHARDS).map(|_| RwLock::new(Shard::default())).collect(),
             per_shard: capacity.div_ceil(SHARDS),
             bytes_per_shard: MAX_CACHED_BYTES / SHARDS,
         }
@@ -68,12 +68,15 @@ impl VerifiedTokenCache {
     /// The claims of `token` if it was verified before, is still before its `exp` at `now`,
     /// and the key set has withdrawn no key since (`key_generation`).
     pub fn get(&self, token: &str, now: u64, key_generation: u64) -> Option<Arc<AccessClaims>> {
-        let mut shard = self.shard(token);
-        let entry = shard.entries.get(token)?;
-        if now < entry.exp && entry.key_generation == key_generation {
-            return Some(entry.claims.clone());
+        let lock = &self.shards[shard_index(token)];
+        {
+            let shard = lock.read().expect("cache lock");
+            let entry = shard.entries.get(token)?;
+            if now < entry.exp && entry.key_generation == key_generation {
+                return Some(entry.claims.clone());
+            }
         }
-        shard.remove(token);
+        lock.write().expect("cache lock").remove(token);
         None
     }
 
@@ -135,7 +138,7 @@ impl VerifiedTokenCache {
     pub fn len(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| s.lock().expect("cache lock").entries.len())
+            .map(|s| s.read().expect("cache lock").entries.len())
             .sum()
     }
 
@@ -143,17 +146,21 @@ impl VerifiedTokenCache {
         self.len() == 0
     }
 
-    /// The shard of `token`, chosen by two characters near its end: for a JWT, base64url
-    /// characters of the signature, which are evenly spread. (Only verified tokens are ever
-    /// stored, so a caller choosing its own token's shard gains nothing.)
-    fn shard(&self, token: &str) -> MutexGuard<'_, Shard> {
-        let bytes = token.as_bytes();
-        let index = match bytes.len() {
-            0..=2 => 0,
-            n => usize::from(bytes[n - 2]) + 7 * usize::from(bytes[n - 3]),
-        };
-        self.shards[index % SHARDS].lock().expect("cache lock")
+    fn shard(&self, token: &str) -> RwLockWriteGuard<'_, Shard> {
+        self.shards[shard_index(token)].write().expect("cache lock")
     }
+}
+
+/// The shard of `token`, chosen by two characters near its end: for a JWT, base64url characters
+/// of the signature, which are evenly spread. (Only verified tokens are ever stored, so a caller
+/// choosing its own token's shard gains nothing.)
+fn shard_index(token: &str) -> usize {
+    let bytes = token.as_bytes();
+    let mixed = match bytes.len() {
+        0..=2 => 0,
+        n => usize::from(bytes[n - 2]) + 7 * usize::from(bytes[n - 3]),
+    };
+    mixed % SHARDS
 }
 
 #[cfg(test)]
@@ -230,7 +237,7 @@ mod tests {
         for i in 0..2_000 {
             cache.insert(&format!("{big}{i:04}"), claims(5_000), 0, 0);
         }
-        let held: usize = cache.shards.iter().map(|s| s.lock().unwrap().bytes).sum();
+        let held: usize = cache.shards.iter().map(|s| s.read().unwrap().bytes).sum();
         assert!(held <= MAX_CACHED_BYTES, "{held}");
     }
 
