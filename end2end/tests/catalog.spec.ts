@@ -66,6 +66,10 @@ test('a shopper searches, filters, sorts, pages and opens a product; a shared li
   const picture = page.getByRole('img', { name: `Picture of ${pageTwo[0]}` });
   await expect(picture).toBeVisible();
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // Related products, ranked by the recommendation service.
+  const related = page.getByRole('list', { name: 'You may also like' }).getByRole('heading');
+  await expect(related).toHaveCount(4);
+  expect(await related.allTextContents()).not.toContain(pageTwo[0]);
 
   // An unknown product says so.
   await page.goto('/products/9999');

@@ -5,8 +5,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
-use crate::catalog::{server_fns::get_product, Product};
-use crate::components::product_card::{Rating, IMAGE_HEIGHT, IMAGE_WIDTH};
+use crate::catalog::server_fns::{get_product, recommendations};
+use crate::catalog::Product;
+use crate::components::product_card::{ProductCard, Rating, IMAGE_HEIGHT, IMAGE_WIDTH};
 use crate::components::require_session::RequireSession;
 use crate::pages::products::ApiErrorNotice;
 
@@ -37,7 +38,11 @@ fn ProductDetailLoader(id: u32) -> impl IntoView {
         <Suspense fallback=DetailSkeleton>
             {move || Suspend::new(async move {
                 match product.await {
-                    Ok(product) => view! { <ProductDetail product /> }.into_any(),
+                    Ok(product) => view! {
+                        <ProductDetail product />
+                        <Recommendations id />
+                    }
+                    .into_any(),
                     Err(ApiError::NotFound(_)) => view! { <ProductNotFound /> }.into_any(),
                     Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
                 }
@@ -74,6 +79,33 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 </dl>
             </div>
         </article>
+    }
+}
+
+/// "You may also like": products the AI recommendation service relates to this one, fetched
+/// by the server with its own M2M token. If the service is unavailable the section is left out.
+#[component]
+fn Recommendations(id: u32) -> impl IntoView {
+    let related = LocalResource::new(move || call_protected(move || recommendations(id)));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match related.await {
+                    Ok(list) if !list.is_empty() => Some(view! {
+                        <section class="related" aria-labelledby="related-title">
+                            <h2 id="related-title">"You may also like"</h2>
+                            <ul class="product-grid" aria-labelledby="related-title">
+                                {list
+                                    .into_iter()
+                                    .map(|product| view! { <ProductCard product /> })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }),
+                    _ => None,
+                }
+            })}
+        </Suspense>
     }
 }
 
