@@ -67,7 +67,7 @@ test('a shopper searches, filters, sorts, pages and opens a product; a shared li
   await expect(picture).toBeVisible();
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   // Related products, ranked by the recommendation service.
-  const related = page.getByRole('list', { name: 'You may also like' }).getByRole('heading');
+  const related = page.getByRole('list', { name: 'Recommended for you' }).getByRole('heading');
   await expect(related).toHaveCount(4);
   expect(await related.allTextContents()).not.toContain(pageTwo[0]);
 

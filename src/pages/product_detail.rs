@@ -82,7 +82,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
     }
 }
 
-/// "You may also like": products the AI recommendation service relates to this one, fetched
+/// "Recommended for you": products the AI recommendation service relates to this one, fetched
 /// by the server with its own M2M token. If the service is unavailable the section is left out.
 #[component]
 fn Recommendations(id: u32) -> impl IntoView {
@@ -93,7 +93,7 @@ fn Recommendations(id: u32) -> impl IntoView {
                 match related.await {
                     Ok(list) if !list.is_empty() => Some(view! {
                         <section class="related" aria-labelledby="related-title">
-                            <h2 id="related-title">"You may also like"</h2>
+                            <h2 id="related-title">"Recommended for you"</h2>
                             <ul class="product-grid" aria-labelledby="related-title">
                                 {list
                                     .into_iter()
