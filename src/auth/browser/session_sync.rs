@@ -67,9 +67,13 @@ pub fn start(session: Session) {
         let SessionState::SignedIn(_) = session.0.get() else {
             return;
         };
-        let due_in = token_store::refresh_at()
-            .unwrap_or(0)
-            .saturating_sub(now_secs());
+        // Nothing to schedule without a refresh token or a due time (tokens put there by
+        // hand, say): the next call's 401 decides then, instead of a timer racing it.
+        let (Some(refresh_at), Some(_)) = (token_store::refresh_at(), token_store::refresh_token())
+        else {
+            return;
+        };
+        let due_in = refresh_at.saturating_sub(now_secs());
         let handle = set_timeout_with_handle(
             move || {
                 leptos::task::spawn_local(async move {
