@@ -13,6 +13,7 @@ use axum::Form;
 
 use crate::config::{ClientConfig, GrantType, TenantConfig, UserConfig};
 use crate::login_page::{self, SignInForm};
+use crate::params::query_param;
 use crate::random;
 use crate::state::SharedState;
 use crate::state::{AuthorizeRequest, LoginTransaction, PendingCode, Session, TenantState};
@@ -27,12 +28,7 @@ pub(crate) async fn authorize(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let param = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| query_param(&params, name);
     let config = &state.config;
 
     let Some(client) = param("client_id").and_then(|id| config.client(id)) else {

@@ -38,6 +38,7 @@ mod issue;
 mod keys;
 mod login_page;
 mod logout;
+mod params;
 mod random;
 mod refresh;
 mod request;

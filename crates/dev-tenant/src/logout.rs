@@ -13,6 +13,7 @@ use axum::response::Response;
 
 use crate::authorize::{cookie, redirect, SESSION_COOKIE};
 use crate::login_page;
+use crate::params::query_param;
 use crate::state::{SharedState, TenantState};
 use crate::verify::verify;
 
@@ -22,12 +23,7 @@ pub(crate) async fn v2_logout(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let param = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| query_param(&params, name);
     let return_to = param("returnTo");
     if let Some(url) = return_to {
         let allowed = match param("client_id") {
@@ -59,12 +55,7 @@ pub(crate) async fn oidc_logout(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let param = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| query_param(&params, name);
     let refuse = |message: &str| {
         login_page::error_page(StatusCode::BAD_REQUEST, "Invalid logout request", message)
     };

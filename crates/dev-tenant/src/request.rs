@@ -10,6 +10,7 @@ use base64::Engine as _;
 
 use crate::config::ClientConfig;
 use crate::errors::OAuthError;
+use crate::params::query_param;
 use crate::state::TenantState;
 
 /// The request parameters, whatever the body encoding.
@@ -17,10 +18,7 @@ pub(crate) struct Params(HashMap<String, String>);
 
 impl Params {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        query_param(&self.0, name)
     }
 
     pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
