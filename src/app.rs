@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
 use crate::auth::session::provide_session;
 use crate::components::site_header::SiteHeader;
-use crate::pages::{
-    admin_products::AdminProductsPage, callback::CallbackPage, home::HomePage, login::LoginPage,
-    not_found::NotFound, product_detail::ProductDetailPage, products::ProductsPage,
-    profile::ProfilePage,
+use crate::pages::split_routes::{
+    AdminProductsRoute, CallbackRoute, ProductDetailRoute, ProductsRoute, ProfileRoute,
 };
+use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 
 /// The document around the app, rendered on the server only.
 ///
@@ -84,11 +83,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/callback") view=CallbackPage />
-                    <Route path=path!("/products") view=ProductsPage />
-                    <Route path=path!("/products/:id") view=ProductDetailPage />
-                    <Route path=path!("/admin/products") view=AdminProductsPage />
-                    <Route path=path!("/profile") view=ProfilePage />
+                    // Every page but these two is its own chunk (see `pages::split_routes`).
+                    <Route path=path!("/callback") view={Lazy::<CallbackRoute>::new()} />
+                    <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()} />
+                    <Route path=path!("/products/:id") view={Lazy::<ProductDetailRoute>::new()} />
+                    <Route path=path!("/admin/products") view={Lazy::<AdminProductsRoute>::new()} />
+                    <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
                 </Routes>
             </main>
         </Router>

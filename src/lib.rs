@@ -23,6 +23,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod browser_bundle;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod doctor;
@@ -36,5 +38,6 @@ pub mod startup;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`: the routes in `pages::split_routes` load their chunk before hydrating.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use aura_commerce::auth::server::m2m_token_client::spawn_secret_reload_on_sighup;
 use aura_commerce::catalog::store::{database_url_from_env, ProductStore};
 use aura_commerce::config::{Settings, TenantSource};
-use aura_commerce::doctor;
+use aura_commerce::{browser_bundle, doctor};
 use aura_commerce::startup::{self, AppState};
 use leptos::config::{get_configuration, LeptosOptions};
 use tokio::net::TcpListener;
@@ -102,6 +102,10 @@ async fn serve() -> Result<(), String> {
     let products = ProductStore::open(&database_url).await.map_err(|error| {
         format!("aura-commerce cannot open the catalogue database ({database_url}): {error}. Set DATABASE_URL to a writable sqlite:// path.")
     })?;
+    if let Err(problem) = browser_bundle::check(&leptos_options) {
+        // Not fatal: `cargo leptos watch` may be about to rebuild it; the REST API works.
+        tracing::error!("{problem}");
+    }
     let state = AppState::new(&settings, leptos_options, products);
     startup::spawn_key_refresh(state.validator.keys().clone());
     if let Some(m2m) = &state.m2m {

@@ -22,14 +22,14 @@ where
         if is_due() {
             // A failure here is not final: the call itself tells whether the token still works.
             if refresh(RefreshReason::Due).await.is_ok() {
-                session.0.set(load_state());
+                session.0.set(load_state().await);
             }
         }
         let first = call().await;
         match &first {
             Err(error) if error.needs_sign_in() => match refresh(RefreshReason::Rejected).await {
                 Ok(()) => {
-                    session.0.set(load_state());
+                    session.0.set(load_state().await);
                     let second = call().await;
                     if matches!(&second, Err(e) if e.needs_sign_in()) {
                         end_session(session, end_reason::EXPIRED);

@@ -68,11 +68,15 @@ impl Product {
             _ => StockState::InStock,
         }
     }
+}
 
-    /// The rating for display, e.g. `4.5`.
-    pub fn display_rating(&self) -> String {
-        format!("{:.1}", self.rating)
-    }
+/// A review score for display with one decimal, e.g. `4.5`.
+///
+/// Whole tenths and integer formatting: `{:.1}` on an `f64` would compile the float formatter
+/// and its lookup tables into the browser bundle, whose data every first visit downloads.
+pub fn format_rating(rating: f64) -> String {
+    let tenths = (rating.clamp(0.0, 5.0) * 10.0).round() as u32;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// `cents` in `currency` for display, e.g. `$24.00`, `€9.05`, `19.99 CHF`.
@@ -124,5 +128,15 @@ mod tests {
         assert_eq!(product(1, "USD", 3).stock_state(), StockState::Low(3));
         assert_eq!(product(1, "USD", 3).stock_state().label(), "Only 3 left");
         assert_eq!(product(1, "USD", 40).stock_state(), StockState::InStock);
+    }
+
+    #[test]
+    fn ratings_are_shown_with_one_decimal() {
+        assert_eq!(format_rating(4.5), "4.5");
+        assert_eq!(format_rating(4.0), "4.0");
+        assert_eq!(format_rating(3.96), "4.0");
+        assert_eq!(format_rating(0.04), "0.0");
+        assert_eq!(format_rating(5.0), "5.0");
+        assert_eq!(format_rating(7.2), "5.0", "clamped to the scale");
     }
 }

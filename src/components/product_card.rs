@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::catalog::product::format_rating;
 use crate::catalog::Product;
 
 /// Width and height of product pictures (all are drawn at 4:3), so the browser reserves their
@@ -43,10 +44,11 @@ pub fn ProductCard(product: Product) -> impl IntoView {
 pub fn Rating(rating: f64) -> impl IntoView {
     let rounded = rating.round().clamp(0.0, 5.0) as usize;
     let stars = format!("{}{}", "★".repeat(rounded), "☆".repeat(5 - rounded));
+    let score = format_rating(rating);
     view! {
-        <p class="rating" role="img" aria-label=format!("Rated {rating:.1} out of 5")>
+        <p class="rating" role="img" aria-label=format!("Rated {score} out of 5")>
             <span class="stars" aria-hidden="true">{stars}</span>
-            <span aria-hidden="true">{format!(" {rating:.1}")}</span>
+            <span aria-hidden="true">{format!(" {score}")}</span>
         </p>
     }
 }

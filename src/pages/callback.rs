@@ -28,7 +28,7 @@ pub fn CallbackPage() -> impl IntoView {
                 match complete_sign_in(params).await {
                     // `replace` also drops `code` and `state` from the history.
                     Ok(return_to) => {
-                        session.0.set(load_state());
+                        session.0.set(load_state().await);
                         navigate(
                             &return_to,
                             NavigateOptions {

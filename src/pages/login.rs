@@ -21,9 +21,11 @@ pub fn LoginPage() -> impl IntoView {
     let sign_in = move |_| {
         let return_to = query.read_untracked().get("returnTo");
         #[cfg(feature = "hydrate")]
-        if let Err(message) = crate::auth::browser::sign_in::start_sign_in(return_to.as_deref()) {
-            set_error.set(Some(message));
-        }
+        leptos::task::spawn_local(async move {
+            if let Err(message) = crate::auth::browser::sign_in::start_sign_in(return_to).await {
+                set_error.set(Some(message));
+            }
+        });
         #[cfg(not(feature = "hydrate"))]
         let _ = (return_to, set_error);
     };

@@ -8,3 +8,4 @@ pub mod not_found;
 pub mod product_detail;
 pub mod products;
 pub mod profile;
+pub mod split_routes;

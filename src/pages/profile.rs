@@ -58,7 +58,7 @@ fn ProfileDetails() -> impl IntoView {
             use crate::auth::browser::refresh::{refresh, RefreshReason};
             use crate::auth::browser::session_sync::load_state;
             match refresh(RefreshReason::Manual).await {
-                Ok(()) => session.0.set(load_state()),
+                Ok(()) => session.0.set(load_state().await),
                 Err(error) => set_refresh_error.set(Some(error.to_string())),
             }
         });

@@ -75,10 +75,11 @@ async fn with_storage_lease<T>(name: &str, work: impl Future<Output = T>) -> T {
             let free = held
                 .as_deref()
                 .and_then(|v| v.split_once(':'))
-                .and_then(|(_, until)| until.parse::<f64>().ok())
-                .is_none_or(|until| until < now_millis());
+                .and_then(|(_, until)| until.parse::<u64>().ok())
+                .is_none_or(|until| until < now_millis() as u64);
             if free {
-                let claim = format!("{me}:{}", now_millis() + LEASE.as_millis() as f64);
+                // Whole milliseconds: no float formatting or parsing in the bundle.
+                let claim = format!("{me}:{}", now_millis() as u64 + LEASE.as_millis() as u64);
                 let _ = storage.set_item(&key, &claim);
                 sleep(Duration::from_millis(30)).await;
                 if storage.get_item(&key).ok().flatten().as_deref() == Some(claim.as_str()) {

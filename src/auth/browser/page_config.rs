@@ -1,17 +1,53 @@
 //! Reads the [`PublicAuthConfig`] the server rendered into the page.
+//!
+//! The `content` is JSON written by the server with serde; the browser reads it with its own
+//! `JSON.parse` so that serde_json's parser stays out of the first WASM chunk every page
+//! downloads (see `pages::split_routes`).
 
-use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
+use std::cell::OnceCell;
+
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+
+use crate::auth::public_config::{PublicAuthConfig, TokenStorageKind, PUBLIC_CONFIG_META};
+
+thread_local! {
+    /// Read once per page: the tag does not change after the server sent it.
+    static CONFIG: OnceCell<Result<PublicAuthConfig, String>> = const { OnceCell::new() };
+}
 
 /// The configuration from `<meta name="aura-auth-config" content="…">`.
 pub fn public_auth_config() -> Result<PublicAuthConfig, String> {
+    CONFIG.with(|config| config.get_or_init(read_meta_tag).clone())
+}
+
+fn read_meta_tag() -> Result<PublicAuthConfig, String> {
     let content = leptos::prelude::document()
         .query_selector(&format!("meta[name=\"{PUBLIC_CONFIG_META}\"]"))
         .ok()
         .flatten()
         .and_then(|meta| meta.get_attribute("content"))
+        .filter(|content| !content.is_empty())
         .ok_or("the page has no sign-in configuration")?;
-    serde_json::from_str(&content)
-        .map_err(|e| format!("the sign-in configuration is malformed: {e}"))
+    let malformed = |what: &str| format!("the sign-in configuration is malformed: {what}");
+    let json = JSON::parse(&content).map_err(|_| malformed("not JSON"))?;
+    let text = |field: &str| -> Result<String, String> {
+        Reflect::get(&json, &JsValue::from_str(field))
+            .ok()
+            .and_then(|value| value.as_string())
+            .ok_or_else(|| malformed(&format!("`{field}` is missing")))
+    };
+    let token_storage = match text("token_storage") {
+        Ok(kind) => TokenStorageKind::parse(&kind)
+            .ok_or_else(|| malformed(&format!("unknown token_storage `{kind}`")))?,
+        Err(_) => TokenStorageKind::default(),
+    };
+    Ok(PublicAuthConfig {
+        issuer: text("issuer")?,
+        client_id: text("client_id")?,
+        audience: text("audience")?,
+        token_storage,
+    })
 }
 
 /// This page's origin, e.g. `http://127.0.0.1:3000`.

@@ -39,6 +39,10 @@ pub fn is_due() -> bool {
 }
 
 /// Refreshes the token set unless another tab already did it while this one waited.
+///
+/// Lazily loaded (its own WASM chunk under `--split`): the exchange, the ID-token check and the
+/// cross-tab lock are needed only when a refresh is due or a call was refused.
+#[leptos::lazy]
 pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
     let seen = token_store::refresh_token();
     with_cross_tab_lock(LOCK_NAME, async move {

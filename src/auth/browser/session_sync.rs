@@ -13,6 +13,10 @@ use crate::auth::id_token::{decode_payload, IdTokenClaims};
 use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
 
 /// The session as storage has it now.
+///
+/// Lazily loaded (its own WASM chunk under `--split`): reading the token claims needs
+/// serde_json, which the first chunk every page downloads goes without.
+#[leptos::lazy]
 pub fn load_state() -> SessionState {
     let Some(access) = token_store::access_token()
         .as_deref()
@@ -38,7 +42,7 @@ pub fn load_state() -> SessionState {
 
 pub fn start(session: Session) {
     // After hydration, so the first browser render matches the server's.
-    Effect::new(move |_| session.0.set(load_state()));
+    Effect::new(move |_| reload(session));
 
     // Another tab signed in, refreshed or signed out.
     let storage = window_event_listener(ev::storage, move |event| {
@@ -46,7 +50,7 @@ pub fn start(session: Session) {
             .key()
             .is_none_or(|key| key == token_store::ACCESS_TOKEN_KEY);
         if ours {
-            session.0.set(load_state());
+            reload(session);
         }
     });
 
@@ -78,7 +82,7 @@ pub fn start(session: Session) {
             move || {
                 leptos::task::spawn_local(async move {
                     match refresh(RefreshReason::Due).await {
-                        Ok(()) => session.0.set(load_state()),
+                        Ok(()) => session.0.set(load_state().await),
                         Err(RefreshError::Unreachable) => {
                             // Keep the tokens: the next call retries, and ends the session
                             // only if the server refuses them.
@@ -97,6 +101,16 @@ pub fn start(session: Session) {
         storage.remove();
         pageshow.remove();
     });
+}
+
+/// Re-reads the session from storage. Without an access token the answer is known at once,
+/// so a signed-out visit never downloads the claim-reading chunk.
+fn reload(session: Session) {
+    if token_store::access_token().is_none() {
+        session.0.set(SessionState::SignedOut);
+        return;
+    }
+    leptos::task::spawn_local(async move { session.0.set(load_state().await) });
 }
 
 /// Ends the session here without the shopper asking, and sends them to sign in again, back to

@@ -6,13 +6,17 @@ use crate::auth::sign_in_request::SignInTransaction;
 
 /// Creates a PKCE verifier, `state` and `nonce`, saves them in sessionStorage and sends the
 /// browser to the tenant's `/authorize`.
-pub fn start_sign_in(return_to: Option<&str>) -> Result<(), String> {
+///
+/// Lazily loaded on the click (its own WASM chunk under `--split`), so a visit that never signs
+/// in never downloads the PKCE and hashing code.
+#[leptos::lazy]
+pub fn start_sign_in(return_to: Option<String>) -> Result<(), String> {
     let config = page_config::public_auth_config()?;
     let transaction = SignInTransaction {
         verifier: random_token()?,
         state: random_token()?,
         nonce: random_token()?,
-        return_to: return_to_or_default(return_to),
+        return_to: return_to_or_default(return_to.as_deref()),
     };
     transaction_store::save(&transaction)?;
     let url = transaction.authorize_url(&config, &page_config::origin());
