@@ -9,6 +9,9 @@ use std::path::Path;
 
 use leptos::config::LeptosOptions;
 
+/// What wasm-bindgen leaves as the module of the chunk imports when nothing split the bundle:
+/// a bare specifier no browser resolves.
+const UNSPLIT_IMPORT: &str = "__wasm_split_placeholder__";
 /// The loader `cargo leptos --split` writes beside the bundle (its unhashed name).
 const SPLIT_LOADER_PREFIX: &str = "__wasm_split.";
 
@@ -22,10 +25,15 @@ pub fn check(options: &LeptosOptions) -> Result<(), String> {
             script.display()
         ));
     };
-    let needs_loader = source.contains(SPLIT_LOADER_PREFIX);
-    if needs_loader && !has_split_loader(&pkg) {
+    if source.contains(UNSPLIT_IMPORT) {
         return Err(format!(
-            "the browser bundle in {} was built without `--split`: it cannot load its page chunks, so pages will not become interactive. Rebuild with `cargo leptos build --split` or `cargo leptos watch --split` (./scripts/dev does this).",
+            "the browser bundle in {} was built without --split: it cannot load its page chunks, so pages will not become interactive. Rebuild with `cargo leptos build --split` or `cargo leptos watch --split` (./scripts/dev does this).",
+            pkg.display()
+        ));
+    }
+    if source.contains(SPLIT_LOADER_PREFIX) && !has_split_loader(&pkg) {
+        return Err(format!(
+            "the browser bundle in {} lacks its chunk loader ({SPLIT_LOADER_PREFIX}….js): pages will not become interactive. Rebuild with `cargo leptos build --split`.",
             pkg.display()
         ));
     }
@@ -63,7 +71,9 @@ mod tests {
         dir
     }
 
-    const SPLIT_IMPORT: &str = "import * as m from './__wasm_split.______________________.js';";
+    /// The first lines of each kind of bundle, as wasm-bindgen and cargo-leptos write them.
+    const SPLIT_IMPORT: &str = "import*as n from\"./__wasm_split.______________________.js\";";
+    const UNSPLIT_IMPORT: &str = "import * as import1 from \"__wasm_split_placeholder__\"";
 
     #[test]
     fn a_split_bundle_with_its_loader_passes() {
@@ -76,10 +86,17 @@ mod tests {
 
     #[test]
     fn a_bundle_built_without_split_is_named_with_the_fix() {
+        let dir = site(&[("aura-commerce.js", UNSPLIT_IMPORT)]);
+        let error = check(&options(dir.path())).unwrap_err();
+        assert!(error.contains("built without --split"), "{error}");
+        assert!(error.contains("cargo leptos watch --split"), "{error}");
+    }
+
+    #[test]
+    fn a_split_bundle_without_its_loader_is_named() {
         let dir = site(&[("aura-commerce.js", SPLIT_IMPORT)]);
         let error = check(&options(dir.path())).unwrap_err();
-        assert!(error.contains("built without `--split`"), "{error}");
-        assert!(error.contains("cargo leptos watch --split"), "{error}");
+        assert!(error.contains("lacks its chunk loader"), "{error}");
     }
 
     #[test]

@@ -38,6 +38,13 @@ pub mod startup;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // `hydrate_lazy`: the routes in `pages::split_routes` load their chunk before hydrating.
-    leptos::mount::hydrate_lazy(app::App);
+    // Asynchronous hydration: a route in `pages::split_routes` loads its chunk first. The
+    // session is read from storage only once the whole page has hydrated, so that nothing
+    // differs from the server's HTML while a route is still hydrating.
+    wasm_bindgen_futures::spawn_local(async {
+        let mounted =
+            leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        mounted.forget();
+        auth::browser::session_sync::hydration_finished();
+    });
 }

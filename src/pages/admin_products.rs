@@ -61,9 +61,9 @@ fn AdminProductList() -> impl IntoView {
                     Ok(page) => view! {
                         <ul class="edit-list" aria-label="Products to edit">
                             {page.items.into_iter().map(|product| {
-                                let haystack = format!("{} {}", product.name, product.category).to_lowercase();
+                                let haystack = fold_case(&format!("{} {}", product.name, product.category));
                                 let shown = move || {
-                                    let needle = filter.get().trim().to_lowercase();
+                                    let needle = fold_case(filter.get().trim());
                                     needle.is_empty() || haystack.contains(&needle)
                                 };
                                 view! { <li class:hidden=move || !shown()><ProductEditForm product /></li> }
@@ -266,5 +266,19 @@ fn ChangeTable(changes: Vec<ProductChange>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Lower-cases for the filter. In the browser this is JavaScript's `toLowerCase`: Rust's
+/// `to_lowercase` would compile Unicode case tables into the bundle, whose data every first
+/// visit downloads (see `pages::split_routes`).
+fn fold_case(text: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::JsString::from(text).to_lower_case().into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        text.to_lowercase()
     }
 }

@@ -2,6 +2,8 @@
 //! tokens (the `storage` event), on the refresh schedule, and when a page comes back from the
 //! back/forward cache.
 
+use std::cell::Cell;
+
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -40,16 +42,32 @@ pub fn load_state() -> SessionState {
     })
 }
 
+thread_local! {
+    /// The app's session, until the page has finished hydrating.
+    static AWAITING_HYDRATION: Cell<Option<Session>> = const { Cell::new(None) };
+    static HYDRATED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Called by the entry point once the whole page, lazily loaded routes included, has hydrated.
+/// Reading the session any earlier could change what a still-hydrating route renders, and
+/// make it differ from the server's HTML (which always shows the session as unknown).
+pub fn hydration_finished() {
+    HYDRATED.set(true);
+    if let Some(session) = AWAITING_HYDRATION.take() {
+        reload(session);
+    }
+}
+
 pub fn start(session: Session) {
-    // After hydration, so the first browser render matches the server's.
-    Effect::new(move |_| reload(session));
+    AWAITING_HYDRATION.set(Some(session));
 
     // Another tab signed in, refreshed or signed out.
     let storage = window_event_listener(ev::storage, move |event| {
         let ours = event
             .key()
             .is_none_or(|key| key == token_store::ACCESS_TOKEN_KEY);
-        if ours {
+        // Before hydration has finished, `hydration_finished` reads storage anyway.
+        if ours && HYDRATED.get() {
             reload(session);
         }
     });
