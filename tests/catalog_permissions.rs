@@ -163,3 +163,32 @@ async fn the_list_takes_a_query_and_refuses_bad_values() {
     let missing = app.call_fn("get_product", Some(&shopper), "id=9999").await;
     assert_eq!(missing.status(), 404);
 }
+
+/// Arguments that cannot be decoded (an unknown sort order, a product id that is not a
+/// number) are the caller's mistake: a 400 that says what could not be read, not a 500.
+#[tokio::test]
+async fn unreadable_arguments_are_a_400() {
+    let app = spawn_app(TestOptions::default()).await;
+    let shopper = app.sign_in(SHOPPER, PASSWORD).await.access_token;
+
+    for (function, body, detail) in [
+        (
+            "get_products",
+            "query[sort]=cheapest",
+            "unknown variant `cheapest`",
+        ),
+        ("get_product", "id=abc", "invalid digit"),
+        ("recommendations", "product_id=-1", "invalid digit"),
+    ] {
+        let response = app.call_fn(function, Some(&shopper), body).await;
+        assert_eq!(response.status(), 400, "{function} with {body}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Invalid"]["field"], "arguments", "{function}: {body}");
+        let message = body["Invalid"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The request's arguments could not be read: ")
+                && message.contains(detail),
+            "{function}: {message}"
+        );
+    }
+}

@@ -63,6 +63,25 @@ impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::Transport(value.to_string())
+        match value {
+            // On the server: the request's arguments could not be decoded (a hand-made call
+            // with an unknown sort order, say). That is the caller's mistake: a 400, not a 500.
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message)
+                if cfg!(feature = "ssr") =>
+            {
+                let error = ApiError::Invalid {
+                    field: "arguments".to_owned(),
+                    message: format!("The request's arguments could not be read: {message}"),
+                };
+                #[cfg(feature = "ssr")]
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.set_status(error.status());
+                }
+                error
+            }
+            other => ApiError::Transport(other.to_string()),
+        }
     }
 }
