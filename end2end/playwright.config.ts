@@ -36,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Built by `cargo leptos build` in scripts/test before Playwright starts. Each run starts
+    // Built by `cargo leptos build --split` in scripts/test before Playwright starts. Each run starts
     // from a freshly seeded catalogue, so edits made by one run never leak into the next.
     command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && exec target/debug/aura-commerce`,
     cwd: '..',
