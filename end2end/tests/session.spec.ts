@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Route } from '@playwright/test';
 import { tenantOrigin } from '../playwright.config';
 import { SHOPPER, signIn, storedAccessToken, submitTenantForm } from './helpers';
 
@@ -73,6 +73,30 @@ test('a tampered state shows an error page and stores nothing', async ({ page })
   await expect(page.getByRole('link', { name: 'Sign in again' })).toHaveAttribute('href', '/login');
   expect(await storedAccessToken(page)).toBeNull();
 });
+
+// The code exchange fails: the tenant cannot be reached, or it refuses the code. The shopper
+// signs in for real; only the browser's POST to /oauth/token is answered by the test.
+const exchangeFailures: [string, (route: Route, appOrigin: string) => Promise<void>, string][] = [
+  ['the tenant cannot be reached', (route) => route.abort('connectionrefused'), 'The sign-in service could not be reached'],
+  ['the tenant refuses the code', (route, appOrigin) => route.fulfill({
+    status: 403,
+    contentType: 'application/json',
+    headers: { 'Access-Control-Allow-Origin': appOrigin },
+    body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid authorization code' }),
+  }), 'The sign-in could not be completed: Invalid authorization code'],
+];
+for (const [name, answer, message] of exchangeFailures) {
+  test(`at the code exchange ${name}: an error page, a way back, and nothing stored`, async ({ page }) => {
+    await page.goto('/login');
+    const appOrigin = new URL(page.url()).origin;
+    await page.route(`${tenantOrigin}/oauth/token`, (route) => answer(route, appOrigin));
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await submitTenantForm(page, SHOPPER);
+    await expect(page.getByRole('alert')).toContainText(message);
+    await expect(page.getByRole('link', { name: 'Sign in again' })).toHaveAttribute('href', '/login');
+    expect(await storedAccessToken(page)).toBeNull();
+  });
+}
 
 test('opening the callback a second time is refused', async ({ page }) => {
   await signIn(page);

@@ -7,8 +7,24 @@ use crate::catalog::Product;
 
 /// Width and height of product pictures (all are drawn at 4:3), so the browser reserves their
 /// space before they load.
-pub const IMAGE_WIDTH: u32 = 400;
-pub const IMAGE_HEIGHT: u32 = 300;
+const IMAGE_WIDTH: u32 = 400;
+const IMAGE_HEIGHT: u32 = 300;
+
+/// A product's picture at its reserved size. `lazy` defers loading until it nears the
+/// viewport (the grid); the product page's one picture loads at once.
+#[component]
+pub fn ProductPicture(#[prop(into)] src: String, name: String, lazy: bool) -> impl IntoView {
+    view! {
+        <img
+            class="product-image"
+            src=src
+            alt=format!("Picture of {name}")
+            width=IMAGE_WIDTH
+            height=IMAGE_HEIGHT
+            loading=lazy.then_some("lazy")
+        />
+    }
+}
 
 /// A card: picture, category, name (the link to the product; the whole card is clickable),
 /// rating, price and stock.
@@ -18,14 +34,7 @@ pub fn ProductCard(product: Product) -> impl IntoView {
     let stock = product.stock_state();
     view! {
         <li class="product-card">
-            <img
-                class="product-image"
-                src=product.image.clone()
-                alt=format!("Picture of {}", product.name)
-                width=IMAGE_WIDTH
-                height=IMAGE_HEIGHT
-                loading="lazy"
-            />
+            <ProductPicture src=product.image.clone() name=product.name.clone() lazy=true />
             <div class="product-body">
                 <p class="category">{product.category.clone()}</p>
                 <h2><a class="card-link" href=href>{product.name.clone()}</a></h2>

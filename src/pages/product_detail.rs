@@ -7,7 +7,7 @@ use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
 use crate::catalog::server_fns::{get_product, recommendations};
 use crate::catalog::Product;
-use crate::components::product_card::{ProductCard, Rating, IMAGE_HEIGHT, IMAGE_WIDTH};
+use crate::components::product_card::{ProductCard, ProductPicture, Rating};
 use crate::components::require_session::RequireSession;
 use crate::pages::products::ApiErrorNotice;
 
@@ -58,13 +58,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
     view! {
         <leptos_meta::Title text=format!("{} · Aura Commerce", product.name) />
         <article class="product-detail">
-            <img
-                class="product-image"
-                src=product.image.clone()
-                alt=format!("Picture of {}", product.name)
-                width=IMAGE_WIDTH
-                height=IMAGE_HEIGHT
-            />
+            <ProductPicture src=product.image.clone() name=product.name.clone() lazy=false />
             <div class="product-info">
                 <p class="category"><a href=category_href>{product.category.clone()}</a></p>
                 <h1>{product.name.clone()}</h1>

@@ -1,12 +1,10 @@
 //! The end of sign-in: check the callback, exchange the code, store the tokens.
 
-use gloo_net::http::Request;
-
+use super::token_endpoint::{request_tokens, TokenEndpointError};
 use super::{clock::now_secs, page_config, token_store, transaction_store};
 use crate::auth::callback_check::accept_callback;
 pub use crate::auth::callback_check::{CallbackError, CallbackParams};
 use crate::auth::id_token::check_id_token;
-use crate::auth::token_response::{OAuthErrorBody, TokenResponse};
 
 /// Completes sign-in and returns the path to land on. Nothing is stored unless every check passes.
 pub async fn complete_sign_in(params: CallbackParams) -> Result<String, CallbackError> {
@@ -24,24 +22,15 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
 
     let config = page_config::public_auth_config().map_err(CallbackError::Browser)?;
     let body = transaction.token_request_body(&config, &page_config::origin(), &code);
-    let response = Request::post(&config.token_endpoint())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .map_err(|e| CallbackError::Browser(e.to_string()))?
-        .send()
+    let tokens = request_tokens(&config, body)
         .await
-        .map_err(|_| CallbackError::TenantUnreachable)?;
-    if !response.ok() {
-        let reason = match response.json::<OAuthErrorBody>().await {
-            Ok(body) => body.error_description.unwrap_or(body.error),
-            Err(_) => format!("the sign-in service answered {}", response.status()),
-        };
-        return Err(CallbackError::ExchangeFailed(reason));
-    }
-    let tokens: TokenResponse = response
-        .json()
-        .await
-        .map_err(|e| CallbackError::ExchangeFailed(format!("unreadable token response: {e}")))?;
+        .map_err(|error| match error {
+            TokenEndpointError::Unreachable => CallbackError::TenantUnreachable,
+            TokenEndpointError::Refused { status, reason } => CallbackError::ExchangeFailed(
+                reason.unwrap_or_else(|| format!("the sign-in service answered {status}")),
+            ),
+            TokenEndpointError::Unreadable(message) => CallbackError::ExchangeFailed(message),
+        })?;
 
     let now = now_secs();
     let id_token = tokens

@@ -10,5 +10,6 @@ pub mod refresh;
 pub mod session_sync;
 pub mod sign_in;
 pub mod sign_out;
+pub mod token_endpoint;
 pub mod token_store;
 pub mod transaction_store;

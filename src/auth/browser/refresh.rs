@@ -2,13 +2,12 @@
 
 use std::time::Duration;
 
-use gloo_net::http::Request;
-
 use super::clock::now_secs;
 use super::cross_tab_lock::{sleep, with_cross_tab_lock};
+use super::token_endpoint::{request_tokens, TokenEndpointError};
 use super::{page_config, token_store};
 use crate::auth::id_token::check_id_token;
-use crate::auth::token_response::{OAuthErrorBody, TokenResponse};
+use crate::auth::token_response::TokenResponse;
 
 const LOCK_NAME: &str = "aura-token-refresh";
 
@@ -77,27 +76,19 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
         .append_pair("client_id", &config.client_id)
         .append_pair("refresh_token", refresh_token)
         .finish();
-    let response = Request::post(&config.token_endpoint())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .map_err(|_| RefreshError::Unreachable)?
-        .send()
+    let tokens = request_tokens(&config, body)
         .await
-        .map_err(|_| RefreshError::Unreachable)?;
-    if response.status() >= 500 {
-        return Err(RefreshError::Unreachable);
-    }
-    if !response.ok() {
-        let reason = match response.json::<OAuthErrorBody>().await {
-            Ok(body) => body.error_description.unwrap_or(body.error),
-            Err(_) => format!("status {}", response.status()),
-        };
-        return Err(RefreshError::Rejected(reason));
-    }
-    let tokens: TokenResponse = response
-        .json()
-        .await
-        .map_err(|e| RefreshError::Rejected(format!("unreadable token response: {e}")))?;
+        .map_err(|error| match error {
+            // A tenant in trouble is not a verdict on the refresh token: retry later.
+            TokenEndpointError::Unreachable => RefreshError::Unreachable,
+            TokenEndpointError::Refused { status, .. } if status >= 500 => {
+                RefreshError::Unreachable
+            }
+            TokenEndpointError::Refused { status, reason } => {
+                RefreshError::Rejected(reason.unwrap_or_else(|| format!("status {status}")))
+            }
+            TokenEndpointError::Unreadable(message) => RefreshError::Rejected(message),
+        })?;
     if let Some(id_token) = &tokens.id_token {
         check_id_token(
             id_token,
