@@ -354,20 +354,31 @@ fn code_redirect(
     );
     let mut response = redirect(location.as_str());
     if let Some(session_id) = new_session {
-        let secure = if state.config.issuer.starts_with("https://") {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{SESSION_COOKIE}={session_id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
-            state.config.lifetimes.session_secs
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+        if let Some(cookie) =
+            session_cookie(state, &session_id, state.config.lifetimes.session_secs)
+        {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
         }
     }
     response
+}
+
+/// The sign-in session cookie: `value` for `max_age` seconds (an empty value and 0 clear it).
+/// `Secure` when the issuer is served over https.
+pub(crate) fn session_cookie(
+    state: &TenantState,
+    value: &str,
+    max_age: u64,
+) -> Option<HeaderValue> {
+    let secure = if state.config.issuer.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .ok()
 }
 
 /// Redirects to an already-validated `redirect_uri` with an OAuth error.

@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 
-use crate::authorize::{cookie, redirect, SESSION_COOKIE};
+use crate::authorize::{cookie, redirect, session_cookie, SESSION_COOKIE};
 use crate::login_page;
 use crate::params::query_param;
 use crate::state::{SharedState, TenantState};
@@ -105,9 +105,8 @@ fn end_session(state: &TenantState, headers: &HeaderMap, target: Option<String>)
             "You are signed out of the local tenant.",
         ),
     };
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_static("dev_tenant_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
-    );
+    if let Some(cookie) = session_cookie(state, "", 0) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     response
 }

@@ -42,6 +42,19 @@ struct Family {
     revoked: bool,
 }
 
+impl Family {
+    /// Whether the family is within both its idle and its absolute lifetime.
+    fn live(&self, now: u64, lifetimes: &Lifetimes) -> bool {
+        self.last_used + lifetimes.refresh_token_idle_secs > now
+            && self.created_at + lifetimes.refresh_token_absolute_secs > now
+    }
+
+    /// Whether a token with this hash was ever issued in the family (current or retired).
+    fn holds(&self, token_hash: &str) -> bool {
+        self.current_hash == token_hash || self.retired_hashes.iter().any(|h| h == token_hash)
+    }
+}
+
 /// Why a refresh token was refused. All map to the same wire error; the variants are for tests
 /// and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +64,18 @@ pub(crate) enum RefreshRefusal {
     Reused,
     Expired,
     WrongClient,
+}
+
+/// What [`RefreshStore::rotate`] did with a presented token.
+pub(crate) enum Rotation<T, E> {
+    /// Spent: what the request made of the grant, and the token that replaces the spent one.
+    Rotated(T, String),
+    /// The token itself was refused.
+    Refused(RefreshRefusal),
+    /// The token was good but the request was not (a wider scope, say). The token is not
+    /// spent: an error answer must not cost the client its only refresh token, or its next
+    /// correct request would look like reuse and revoke the family.
+    NotAccepted(E),
 }
 
 pub(crate) struct RefreshStore {
@@ -103,10 +128,7 @@ impl RefreshStore {
         // Families past either lifetime can never be used again; dropping them here keeps the
         // store (and its file) from growing forever. Their tokens then read as unknown, which
         // gets the same answer.
-        families.retain(|_, f| {
-            f.last_used + lifetimes.refresh_token_idle_secs > now
-                && f.created_at + lifetimes.refresh_token_absolute_secs > now
-        });
+        families.retain(|_, f| f.live(now, lifetimes));
         families.insert(
             random::token(),
             Family {
@@ -122,27 +144,26 @@ impl RefreshStore {
         Ok(token)
     }
 
-    /// Spends `token` for `client_id`: returns the grant and the token that replaces it.
-    pub fn rotate(
+    /// Spends `token` for `client_id` if `accept` takes its grant (checked under the lock,
+    /// before anything changes), and returns the token that replaces it.
+    pub fn rotate<T, E>(
         &self,
         token: &str,
         client_id: &str,
         now: u64,
         lifetimes: &Lifetimes,
-    ) -> Result<Result<(Grant, String), RefreshRefusal>, TenantError> {
+        accept: impl FnOnce(&Grant) -> Result<T, E>,
+    ) -> Result<Rotation<T, E>, TenantError> {
         let presented = hash(token);
         let mut families = self.lock();
-        let Some(family) = families
-            .values_mut()
-            .find(|f| f.current_hash == presented || f.retired_hashes.contains(&presented))
-        else {
-            return Ok(Err(RefreshRefusal::Unknown));
+        let Some(family) = families.values_mut().find(|f| f.holds(&presented)) else {
+            return Ok(Rotation::Refused(RefreshRefusal::Unknown));
         };
         if family.grant.client_id != client_id {
-            return Ok(Err(RefreshRefusal::WrongClient));
+            return Ok(Rotation::Refused(RefreshRefusal::WrongClient));
         }
         if family.revoked {
-            return Ok(Err(RefreshRefusal::Revoked));
+            return Ok(Rotation::Refused(RefreshRefusal::Revoked));
         }
         if family.current_hash != presented {
             // A retired token came back: revoke the family so whoever holds the newer token
@@ -150,20 +171,21 @@ impl RefreshStore {
             family.revoked = true;
             tracing::warn!(client_id, "refresh token reuse detected; family revoked");
             self.persist(&families)?;
-            return Ok(Err(RefreshRefusal::Reused));
+            return Ok(Rotation::Refused(RefreshRefusal::Reused));
         }
-        let idle_ok = family.last_used + lifetimes.refresh_token_idle_secs > now;
-        let absolute_ok = family.created_at + lifetimes.refresh_token_absolute_secs > now;
-        if !idle_ok || !absolute_ok {
-            return Ok(Err(RefreshRefusal::Expired));
+        if !family.live(now, lifetimes) {
+            return Ok(Rotation::Refused(RefreshRefusal::Expired));
         }
+        let accepted = match accept(&family.grant) {
+            Ok(accepted) => accepted,
+            Err(error) => return Ok(Rotation::NotAccepted(error)),
+        };
         let next = random::token();
         let old = std::mem::replace(&mut family.current_hash, hash(&next));
         family.retired_hashes.push(old);
         family.last_used = now;
-        let grant = family.grant.clone();
         self.persist(&families)?;
-        Ok(Ok((grant, next)))
+        Ok(Rotation::Rotated(accepted, next))
     }
 
     /// Revokes the family of `token` if it belongs to `client_id`. Returns whether a family was
@@ -171,10 +193,10 @@ impl RefreshStore {
     pub fn revoke(&self, token: &str, client_id: &str) -> Result<bool, TenantError> {
         let presented = hash(token);
         let mut families = self.lock();
-        let Some(family) = families.values_mut().find(|f| {
-            f.grant.client_id == client_id
-                && (f.current_hash == presented || f.retired_hashes.contains(&presented))
-        }) else {
+        let Some(family) = families
+            .values_mut()
+            .find(|f| f.grant.client_id == client_id && f.holds(&presented))
+        else {
             return Ok(false);
         };
         family.revoked = true;

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{ClientConfig, GrantType};
 use crate::errors::OAuthError;
 use crate::issue::{self, granted_user_scopes, UserGrant};
+use crate::refresh::{Grant, Rotation};
 use crate::request::{authenticate, Params};
 use crate::state::{SharedState, TenantState};
 
@@ -146,27 +147,41 @@ fn refresh_token(
 ) -> Result<issue::TokenResponse, OAuthError> {
     let presented = params.require("refresh_token")?;
     let now = state.clock.now();
-    let (grant, next) = state
-        .refresh
-        .rotate(presented, &client.client_id, now, &state.config.lifetimes)
-        .map_err(|e| OAuthError::server_error(&e))?
-        .map_err(|refusal| {
-            tracing::info!(?refusal, client_id = %client.client_id, "refresh token refused");
-            OAuthError::invalid_refresh_token()
-        })?;
-    let user = state
-        .config
-        .user_by_subject(&grant.subject)
-        .ok_or_else(OAuthError::invalid_refresh_token)?;
-    // A narrower scope may be asked (RFC 6749 §6), never a wider one.
-    let scope = match params.get("scope") {
-        None => grant.scope.clone(),
-        Some(asked) => {
-            let asked: Vec<String> = asked.split_whitespace().map(str::to_owned).collect();
-            if let Some(extra) = asked.iter().find(|s| !grant.scope.contains(s)) {
-                return Err(OAuthError::invalid_scope(extra));
+    // Everything about the request is checked before the token is spent (see `Rotation`).
+    let accept = |grant: &Grant| {
+        let user = state
+            .config
+            .user_by_subject(&grant.subject)
+            .ok_or_else(OAuthError::invalid_refresh_token)?;
+        // A narrower scope may be asked (RFC 6749 §6), never a wider one.
+        let scope = match params.get("scope") {
+            None => grant.scope.clone(),
+            Some(asked) => {
+                let asked: Vec<String> = asked.split_whitespace().map(str::to_owned).collect();
+                if let Some(extra) = asked.iter().find(|s| !grant.scope.contains(s)) {
+                    return Err(OAuthError::invalid_scope(extra));
+                }
+                asked
             }
-            asked
+        };
+        Ok((user, scope, grant.audience.clone(), grant.auth_time))
+    };
+    let rotation = state
+        .refresh
+        .rotate(
+            presented,
+            &client.client_id,
+            now,
+            &state.config.lifetimes,
+            accept,
+        )
+        .map_err(|e| OAuthError::server_error(&e))?;
+    let ((user, scope, audience, auth_time), next) = match rotation {
+        Rotation::Rotated(accepted, next) => (accepted, next),
+        Rotation::NotAccepted(error) => return Err(error),
+        Rotation::Refused(refusal) => {
+            tracing::info!(?refusal, client_id = %client.client_id, "refresh token refused");
+            return Err(OAuthError::invalid_refresh_token());
         }
     };
     let mut tokens = issue::user_tokens(
@@ -175,9 +190,9 @@ fn refresh_token(
             client,
             user,
             scope,
-            audience: grant.audience,
+            audience,
             nonce: None,
-            auth_time: grant.auth_time,
+            auth_time,
             new_refresh_token: false,
         },
     )?;
