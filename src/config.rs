@@ -81,6 +81,11 @@ impl Settings {
         if env.is_set("JWT_SECRET") {
             notes.push("JWT_SECRET is set but unused: access tokens are verified with the tenant's public keys (RS256, from its JWKS), so no shared secret exists to configure; you can delete it.".to_owned());
         }
+        // The guide's separate backend listened on PORT (8000); here one server holds the
+        // pages and the REST API.
+        if env.is_set("PORT") {
+            notes.push("PORT is set but unused: the pages and the REST API are served together at LEPTOS_SITE_ADDR (default 127.0.0.1:3000), so call http://127.0.0.1:3000/api/… where a guide says localhost:8000.".to_owned());
+        }
         let token_storage = match env.get(&["AUTH0_TOKEN_STORAGE"])? {
             None => TokenStorageKind::default(),
             Some(value) => TokenStorageKind::parse(&value).ok_or_else(|| {
@@ -143,8 +148,10 @@ impl Settings {
         let audience = env.get(&["AUTH0_AUDIENCE", "NEXT_PUBLIC_AUTH0_AUDIENCE"])?.ok_or_else(|| {
             ConfigError("AUTH0_AUDIENCE is not set: use your API's identifier from Auth0 → Applications → APIs, e.g. https://api.auracommerce.com.".into())
         })?;
-        if url::Url::parse(&audience).is_err() {
-            return Err(ConfigError(format!("AUTH0_AUDIENCE is '{audience}', which is not a URI: use your API's Identifier exactly as Auth0 shows it, e.g. https://api.auracommerce.com.")));
+        // Auth0 recommends a URL but takes any string as an API identifier; whitespace is
+        // never part of one (it is a mis-paste, and tokens would never match it).
+        if audience.chars().any(char::is_whitespace) {
+            return Err(ConfigError(format!("AUTH0_AUDIENCE is '{audience}', which contains whitespace: use your API's Identifier exactly as Auth0 shows it, e.g. https://api.auracommerce.com.")));
         }
         let secret = match (
             env.get(&["AUTH0_CLIENT_SECRET"])?,
@@ -204,6 +211,13 @@ impl Settings {
         if !addr.ip().is_loopback() {
             return Err(ConfigError(format!(
                 "DEV_TENANT_ADDR is {addr}: the local tenant only listens on loopback (127.0.0.1 or [::1])."
+            )));
+        }
+        // The issuer the browser and the key fetches use is built from this address, so the
+        // port must be the one the tenant really gets.
+        if addr.port() == 0 {
+            return Err(ConfigError(format!(
+                "DEV_TENANT_ADDR is {addr}: name a fixed port, e.g. 127.0.0.1:4000 (the tenant's address is its issuer URL)."
             )));
         }
         Ok(Self::for_local_tenant(addr))
@@ -393,6 +407,23 @@ mod tests {
     }
 
     #[test]
+    fn the_local_tenant_refuses_port_zero() {
+        let error = parse(&[("DEV_TENANT_ADDR", "127.0.0.1:0")]).unwrap_err();
+        assert!(
+            error
+                .0
+                .contains("DEV_TENANT_ADDR is 127.0.0.1:0: name a fixed port"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_audience_need_not_be_a_url() {
+        let settings = parse(&[&REMOTE[..], &[("AUTH0_AUDIENCE", "aura-api")]].concat()).unwrap();
+        assert_eq!(settings.public.audience, "aura-api");
+    }
+
+    #[test]
     fn the_local_tenant_refuses_a_non_loopback_address() {
         let error = parse(&[("DEV_TENANT_ADDR", "0.0.0.0:4000")]).unwrap_err();
         assert!(error.0.contains("DEV_TENANT_ADDR"), "{error}");
@@ -484,7 +515,7 @@ mod tests {
             ),
             (
                 [&REMOTE[..], &[("AUTH0_AUDIENCE", "aura api")]].concat(),
-                "AUTH0_AUDIENCE is 'aura api', which is not a URI",
+                "AUTH0_AUDIENCE is 'aura api', which contains whitespace",
             ),
             (
                 [&REMOTE[..], &[("NEXT_PUBLIC_AUTH0_CLIENT_SECRET", "x")]].concat(),
@@ -589,6 +620,18 @@ mod tests {
             assert!(error.0.starts_with("AUTH0_CLIENT_SECRET"), "{error}");
             assert!(error.0.contains(expected), "{error}");
         }
+    }
+
+    #[test]
+    fn a_port_from_a_separate_backend_gets_a_note_naming_where_the_api_is() {
+        let (_, notes) = parse_with_notes(&[("PORT", "8000")]).unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("PORT is set but unused")
+                    && n.contains("127.0.0.1:3000/api/")),
+            "{notes:?}"
+        );
     }
 
     #[test]

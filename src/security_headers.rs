@@ -22,14 +22,16 @@ const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 ///   `'wasm-unsafe-eval'` lets the WebAssembly bundle compile.
 /// - connections: this origin (server functions) and the tenant (the token endpoint), plus the
 ///   live-reload socket during development.
-/// - images: this origin and `data:` (the tenant's avatar pictures).
+/// - images: this origin, `data:` (the local tenant's avatars) and any https origin: a real
+///   tenant's `picture` claim points at Gravatar, Auth0's CDN or the social provider the
+///   shopper signed in with, which cannot be listed in advance (an image cannot run script).
 pub fn page_policy(nonce: &str, tenant_origin: &str, live_reload: Option<&str>) -> String {
     let reload = live_reload.map(|url| format!(" {url}")).unwrap_or_default();
     format!(
         "default-src 'self'; \
          script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; \
-         img-src 'self' data:; \
+         img-src 'self' data: https:; \
          connect-src 'self' {tenant_origin}{reload}; \
          form-action 'self' {tenant_origin}; \
          frame-ancestors 'none'; \
@@ -83,6 +85,10 @@ mod tests {
         assert!(policy.contains("connect-src 'self' http://127.0.0.1:4000;"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("object-src 'none'"));
+        assert!(
+            policy.contains("img-src 'self' data: https:;"),
+            "avatars from Auth0 are https URLs"
+        );
         assert!(!policy.contains("unsafe-inline"));
     }
 
