@@ -69,14 +69,34 @@ fn load() -> Result<(Settings, LeptosOptions), String> {
     Ok((settings, leptos_options))
 }
 
+/// What to do when the local tenant's address is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TenantAddrInUse {
+    /// Refuse to start (the server: it needs its own tenant).
+    Refuse,
+    /// Use the tenant already listening there (`doctor`, beside a running app).
+    UseRunning,
+}
+
 /// Starts the built-in tenant when no Auth0 domain is configured.
-async fn start_local_tenant(settings: &Settings, site_addr: SocketAddr) -> Result<(), String> {
+async fn start_local_tenant(
+    settings: &Settings,
+    site_addr: SocketAddr,
+    in_use: TenantAddrInUse,
+) -> Result<(), String> {
     let TenantSource::Local { addr, config_file } = &settings.tenant else {
         return Ok(());
     };
-    let listener = TcpListener::bind(addr).await.map_err(|error| {
-        format!("aura-commerce cannot start the local tenant on {addr}: {error}. Set DEV_TENANT_ADDR to a free loopback port, or AUTH0_DOMAIN to use Auth0.")
-    })?;
+    let listener = match TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(error)
+            if error.kind() == std::io::ErrorKind::AddrInUse
+                && in_use == TenantAddrInUse::UseRunning =>
+        {
+            return Ok(());
+        }
+        Err(error) => return Err(format!("aura-commerce cannot start the local tenant on {addr}: {error}. Set DEV_TENANT_ADDR to a free loopback port, or AUTH0_DOMAIN to use Auth0.")),
+    };
     let mut config = startup::local_tenant_config(&listener, &startup::origin_of(site_addr));
     config.signing_key_path = Some(startup::dev_tenant_state_dir().join("signing-key.pk8"));
     config.state_dir = Some(startup::dev_tenant_state_dir());
@@ -96,7 +116,7 @@ async fn start_local_tenant(settings: &Settings, site_addr: SocketAddr) -> Resul
 async fn serve() -> Result<(), String> {
     let (settings, leptos_options) = load()?;
     let site_addr = leptos_options.site_addr;
-    start_local_tenant(&settings, site_addr).await?;
+    start_local_tenant(&settings, site_addr, TenantAddrInUse::Refuse).await?;
 
     let database_url = database_url_from_env();
     let products = ProductStore::open(&database_url).await.map_err(|error| {
@@ -127,11 +147,7 @@ async fn run_doctor() -> Result<(), String> {
     let (settings, leptos_options) = load()?;
     let site_addr = leptos_options.site_addr;
     // With the local tenant: start it, unless the app is already running with its own.
-    if let Err(error) = start_local_tenant(&settings, site_addr).await {
-        if !error.contains("in use") {
-            return Err(error);
-        }
-    }
+    start_local_tenant(&settings, site_addr, TenantAddrInUse::UseRunning).await?;
     let report = doctor::run_checklist(&settings, &startup::origin_of(site_addr)).await;
     print!("{report}");
     if report.all_passed() {

@@ -5,14 +5,16 @@ use tokio::net::TcpListener;
 
 use super::report::{Check, Report};
 use super::tenant_probe::{PublicClientAnswer, TenantProbe};
+use crate::api::ai::AI_RECOMMEND;
 use crate::auth::server::m2m_errors::M2mError;
 use crate::auth::server::m2m_token_client::M2mTokenClient;
+use crate::catalog::server_fns::READ_PRODUCTS;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
 use crate::startup::{self, AppState};
 
 /// Permissions the app's M2M token must carry: the catalogue and the AI service.
-const M2M_PERMISSIONS: [&str; 2] = ["read:products", "ai:recommend"];
+const M2M_PERMISSIONS: [&str; 2] = [READ_PRODUCTS, AI_RECOMMEND];
 
 /// Runs every check against the tenant in `settings`, for an app served at `app_origin`.
 pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {

@@ -37,8 +37,10 @@ pub struct AccessClaims {
     pub gty: Option<String>,
 }
 
-/// An optional claim that, when present, must have its type: `null` is not "absent".
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+/// An optional claim (or header) that, when present, must have its type: `null` is not "absent".
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
 

@@ -113,7 +113,6 @@ pub struct JwksCache {
     generation: AtomicU64,
     /// Held during every fetch; holds the time of the last fetch caused by an unknown `kid`.
     fetch: Mutex<Option<Instant>>,
-    fetches: AtomicU64,
 }
 
 impl JwksCache {
@@ -136,7 +135,6 @@ impl JwksCache {
             keys: RwLock::new(Arc::new(HashMap::new())),
             generation: AtomicU64::new(0),
             fetch: Mutex::new(None),
-            fetches: AtomicU64::new(0),
         }
     }
 
@@ -204,11 +202,6 @@ impl JwksCache {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// How many key-set fetches were attempted (for logs and tests).
-    pub fn fetches(&self) -> u64 {
-        self.fetches.load(Ordering::SeqCst)
-    }
-
     fn cached(&self, kid: &str) -> Option<Arc<SigningKey>> {
         self.keys.read().expect("key lock").get(kid).cloned()
     }
@@ -216,7 +209,6 @@ impl JwksCache {
     /// One fetch of discovery (first time only) and the key set, bounded as a whole by the
     /// timeout. Callers hold `self.fetch`.
     async fn fetch_now(&self) -> Result<usize, JwksError> {
-        self.fetches.fetch_add(1, Ordering::SeqCst);
         let timeout = self.settings.timeout;
         let document = tokio::time::timeout(timeout, async {
             let jwks_uri = self

@@ -19,8 +19,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
 use oauth2::http::StatusCode;
 use oauth2::{
@@ -495,12 +493,13 @@ impl M2mTokenClient {
 /// `exp - iat` of an unverified JWT, for a token response without `expires_in`. Only used to
 /// schedule renewal; the token itself is checked by whoever receives it.
 fn jwt_lifetime(token: &str) -> Option<Duration> {
-    let payload = token.split('.').nth(1)?;
-    let claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
-    let exp = claims.get("exp")?.as_u64()?;
-    let iat = claims.get("iat")?.as_u64()?;
-    exp.checked_sub(iat).map(Duration::from_secs)
+    #[derive(serde::Deserialize)]
+    struct Times {
+        exp: u64,
+        iat: u64,
+    }
+    let times: Times = crate::auth::id_token::decode_payload(token)?;
+    times.exp.checked_sub(times.iat).map(Duration::from_secs)
 }
 
 /// A network failure in words, with its causes (reqwest's own text names only the URL).
@@ -558,6 +557,9 @@ pub fn spawn_secret_reload_on_sighup(
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
     use super::*;
 
     #[test]

@@ -17,9 +17,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use super::access_claims::AccessClaims;
+use super::access_claims::{present, AccessClaims};
 use super::jwks_cache::{JwksCache, JwksSettings};
 use super::signing_algorithm::SigningAlgorithm;
 use super::verified_token_cache::{VerifiedTokenCache, DEFAULT_CAPACITY};
@@ -99,16 +99,8 @@ struct TokenHeader {
     #[serde(default, deserialize_with = "present")]
     kid: Option<String>,
     /// Any `crit` at all, even `null`: this validator understands no extension.
-    #[serde(default, deserialize_with = "any_value")]
+    #[serde(default, deserialize_with = "present")]
     crit: Option<IgnoredAny>,
-}
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-fn any_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IgnoredAny>, D::Error> {
-    IgnoredAny::deserialize(d).map(Some)
 }
 
 /// Validates bearer tokens for one issuer and audience, remembering the ones it verified.
@@ -133,10 +125,6 @@ impl TokenValidator {
 
     pub fn keys(&self) -> &Arc<JwksCache> {
         &self.keys
-    }
-
-    pub fn settings(&self) -> &ValidatorSettings {
-        &self.settings
     }
 
     /// Checks the token and returns its claims: from the verified-token cache when the same
