@@ -19,11 +19,6 @@ pub struct Discovery {
     pub jwks_uri: String,
 }
 
-#[derive(Deserialize)]
-struct KeySet {
-    keys: Vec<serde_json::Value>,
-}
-
 /// What the token endpoint said to a secret-less client_credentials request for the SPA.
 pub enum PublicClientAnswer {
     /// Refused because the client may not use the grant: a public SPA, as it should be.
@@ -62,28 +57,24 @@ impl TenantProbe {
             .map_err(|e| format!("{url} is not a discovery document: {e}"))
     }
 
-    /// How many RSA keys usable for RS256 signatures the key set holds.
+    /// How many keys of the key set the server could check RS256 tokens with (the
+    /// validator's own rules: RSA, for signatures, a well-formed key of an accepted size).
     pub async fn rs256_signing_keys(&self, jwks_uri: &str) -> Result<usize, String> {
-        let response = self
+        use crate::auth::server::jwks_cache::usable_keys;
+        use crate::auth::server::signing_algorithm::SigningAlgorithm;
+
+        let document = self
             .http
             .get(jwks_uri)
             .send()
             .await
-            .map_err(|e| format!("{jwks_uri}: {e}"))?;
-        let set: KeySet = response
-            .json()
+            .map_err(|e| format!("{jwks_uri}: {e}"))?
+            .bytes()
             .await
-            .map_err(|e| format!("{jwks_uri} is not a key set: {e}"))?;
-        Ok(set
-            .keys
-            .iter()
-            .filter(|key| {
-                key["kty"] == "RSA"
-                    && key.get("use").is_none_or(|u| u == "sig")
-                    && key.get("alg").is_none_or(|a| a == "RS256")
-                    && key["kid"].is_string()
-            })
-            .count())
+            .map_err(|e| format!("{jwks_uri}: {e}"))?;
+        usable_keys(&document, &[SigningAlgorithm::RS256])
+            .map(|keys| keys.len())
+            .map_err(|e| format!("{jwks_uri} is not a key set: {e}"))
     }
 
     /// Asks for a client_credentials token as the SPA, without a secret, as Auth0's guide says a

@@ -91,7 +91,7 @@ struct RsaJwk {
     alg: Option<String>,
 }
 
-type KeyRing = HashMap<String, Arc<SigningKey>>;
+pub type KeyRing = HashMap<String, Arc<SigningKey>>;
 
 /// The cached key set of one issuer.
 ///
@@ -167,15 +167,7 @@ impl JwksCache {
     /// Replaces the held keys with the usable ones of a JWKS document. Fails, keeping the
     /// keys held, when the document has no usable key.
     pub fn load_key_set(&self, document: &[u8]) -> Result<usize, JwksError> {
-        let set: KeySet = serde_json::from_slice(document).map_err(|e| JwksError::Unreadable {
-            url: "the key set".into(),
-            reason: e.to_string(),
-        })?;
-        let keys: KeyRing = set
-            .keys
-            .into_iter()
-            .filter_map(|jwk| usable_rsa_key(jwk, &self.algorithms))
-            .collect();
+        let keys = usable_keys(document, &self.algorithms)?;
         if keys.is_empty() {
             return Err(JwksError::NoUsableKeys);
         }
@@ -261,6 +253,20 @@ impl JwksCache {
         }
         Ok(body)
     }
+}
+
+/// The keys of a JWKS document that tokens signed with `allowed` algorithms can be checked
+/// with, by `kid`. `doctor` counts them with the same rules the validator uses.
+pub fn usable_keys(document: &[u8], allowed: &[SigningAlgorithm]) -> Result<KeyRing, JwksError> {
+    let set: KeySet = serde_json::from_slice(document).map_err(|e| JwksError::Unreadable {
+        url: "the key set".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(set
+        .keys
+        .into_iter()
+        .filter_map(|jwk| usable_rsa_key(jwk, allowed))
+        .collect())
 }
 
 /// Keeps RSA keys meant for signatures (`use` absent or `sig`) whose `alg`, when stated, is
