@@ -7,6 +7,24 @@ use serde::Deserialize;
 
 use super::id_token::{decode_payload, Audience};
 
+/// The permissions an access token grants, one rule for the server's checks and the UI's
+/// menus: Auth0 RBAC's `permissions` claim when present, otherwise the words of `scope`
+/// (space-separated, RFC 6749 §3.3).
+pub fn granted_permissions<'a>(
+    permissions: Option<&'a [String]>,
+    scope: Option<&'a str>,
+) -> impl Iterator<Item = &'a str> {
+    let from_scope = match permissions {
+        Some(_) => None,
+        None => scope.map(|scope| scope.split(' ').filter(|word| !word.is_empty())),
+    };
+    permissions
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(from_scope.into_iter().flatten())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct AccessTokenView {
     pub sub: String,
@@ -30,16 +48,9 @@ impl AccessTokenView {
 
     /// The `permissions` claim, or the `scope` words when there is none (as the server decides).
     pub fn permissions(&self) -> Vec<String> {
-        match &self.permissions {
-            Some(permissions) => permissions.clone(),
-            None => self
-                .scope
-                .as_deref()
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
-        }
+        granted_permissions(self.permissions.as_deref(), self.scope.as_deref())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The audiences, as a list.
@@ -48,5 +59,35 @@ impl AccessTokenView {
             Audience::One(aud) => vec![aud.clone()],
             Audience::Many(auds) => auds.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn granted(permissions: Option<&[String]>, scope: Option<&str>) -> Vec<String> {
+        granted_permissions(permissions, scope)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_permissions_claim_wins_over_scope() {
+        let permissions = vec!["read:products".to_owned()];
+        assert_eq!(
+            granted(Some(&permissions), Some("openid write:products")),
+            ["read:products"]
+        );
+        assert!(granted(Some(&[]), Some("write:products")).is_empty());
+    }
+
+    #[test]
+    fn without_permissions_the_scope_words_count() {
+        assert_eq!(
+            granted(None, Some("openid  read:products")),
+            ["openid", "read:products"]
+        );
+        assert!(granted(None, None).is_empty());
     }
 }

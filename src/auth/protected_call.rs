@@ -8,44 +8,52 @@ use super::ApiError;
 #[cfg(feature = "hydrate")]
 use leptos::prelude::Set;
 
-pub async fn call_protected<T, Fut>(call: impl Fn() -> Fut) -> Result<T, ApiError>
+/// Calls `call` as a shopper expects (see the module doc). The session is looked up now, in
+/// the caller's reactive context, not when the returned future first runs.
+// Not an `async fn` for that reason; on the server (no session) clippy cannot see it.
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::manual_async_fn))]
+pub fn call_protected<T, Fut>(call: impl Fn() -> Fut) -> impl Future<Output = Result<T, ApiError>>
 where
     Fut: Future<Output = Result<T, ApiError>>,
 {
     #[cfg(feature = "hydrate")]
-    {
-        use super::browser::refresh::{is_due, refresh, RefreshReason};
-        use super::browser::session_sync::{end_session, load_state};
-        use super::session::{end_reason, use_session};
+    let session = super::session::use_session();
+    async move {
+        #[cfg(feature = "hydrate")]
+        {
+            use super::browser::refresh::{is_due, refresh, RefreshReason};
+            use super::browser::session_sync::{end_session, load_state};
+            use super::session::end_reason;
 
-        let session = use_session();
-        if is_due() {
-            // A failure here is not final: the call itself tells whether the token still works.
-            if refresh(RefreshReason::Due).await.is_ok() {
-                session.0.set(load_state().await);
+            if is_due() {
+                // A failure here is not final: the call itself tells whether the token still works.
+                if refresh(RefreshReason::Due).await.is_ok() {
+                    session.0.set(load_state().await);
+                }
+            }
+            let first = call().await;
+            match &first {
+                Err(error) if error.needs_sign_in() => match refresh(RefreshReason::Rejected).await
+                {
+                    Ok(()) => {
+                        session.0.set(load_state().await);
+                        let second = call().await;
+                        if matches!(&second, Err(e) if e.needs_sign_in()) {
+                            end_session(session, end_reason::EXPIRED);
+                        }
+                        second
+                    }
+                    Err(_) => {
+                        end_session(session, end_reason::EXPIRED);
+                        first
+                    }
+                },
+                _ => first,
             }
         }
-        let first = call().await;
-        match &first {
-            Err(error) if error.needs_sign_in() => match refresh(RefreshReason::Rejected).await {
-                Ok(()) => {
-                    session.0.set(load_state().await);
-                    let second = call().await;
-                    if matches!(&second, Err(e) if e.needs_sign_in()) {
-                        end_session(session, end_reason::EXPIRED);
-                    }
-                    second
-                }
-                Err(_) => {
-                    end_session(session, end_reason::EXPIRED);
-                    first
-                }
-            },
-            _ => first,
+        #[cfg(not(feature = "hydrate"))]
+        {
+            call().await
         }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        call().await
     }
 }

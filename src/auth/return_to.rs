@@ -28,9 +28,31 @@ pub fn return_to_or_default(candidate: Option<&str>) -> String {
         .unwrap_or_else(|| DEFAULT_RETURN_TO.to_owned())
 }
 
+/// `/login?returnTo=<here>&reason=<reason>`: where a page sends a shopper who has to sign in
+/// (again), to be brought back to `here` (a path with its query) afterwards.
+pub fn login_href(here: &str, reason: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("returnTo", here)
+        .append_pair("reason", reason)
+        .finish();
+    format!("/login?{query}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_login_link_carries_the_page_and_the_reason() {
+        assert_eq!(
+            login_href("/products", "expired"),
+            "/login?returnTo=%2Fproducts&reason=expired"
+        );
+        assert_eq!(
+            login_href("/products?q=tea&page=2", "signin"),
+            "/login?returnTo=%2Fproducts%3Fq%3Dtea%26page%3D2&reason=signin"
+        );
+    }
 
     #[test]
     fn relative_paths_with_query_are_kept() {

@@ -10,6 +10,9 @@ pub struct SignedIn {
     pub email: Option<String>,
     pub picture: Option<String>,
     pub permissions: Vec<String>,
+    /// The access token's audiences and `scope`, shown on the profile page.
+    pub audiences: Vec<String>,
+    pub scope: Option<String>,
     /// Seconds since the epoch.
     pub expires_at: u64,
 }

@@ -39,6 +39,7 @@ pub fn RequireSession(
 
     #[cfg(feature = "hydrate")]
     {
+        use crate::auth::return_to::login_href;
         use crate::auth::session::end_reason;
         use leptos_router::hooks::{use_location, use_navigate};
         use leptos_router::NavigateOptions;
@@ -47,17 +48,8 @@ pub fn RequireSession(
         let location = use_location();
         Effect::new(move |_| {
             if access.get() == Access::SignedOut {
-                let search = location.search.get_untracked();
-                let here = match search.trim_start_matches('?') {
-                    "" => location.pathname.get_untracked(),
-                    query => format!("{}?{query}", location.pathname.get_untracked()),
-                };
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("returnTo", &here)
-                    .append_pair("reason", end_reason::SIGN_IN_REQUIRED)
-                    .finish();
                 navigate(
-                    &format!("/login?{query}"),
+                    &login_href(&current_page(&location), end_reason::SIGN_IN_REQUIRED),
                     NavigateOptions {
                         replace: true,
                         ..Default::default()
@@ -83,5 +75,14 @@ pub fn RequireSession(
             None => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
         },
     }
+    }
+}
+
+/// The router's current path with its query, e.g. `/products?q=tea`: where to come back to.
+pub fn current_page(location: &leptos_router::location::Location) -> String {
+    let pathname = location.pathname.get_untracked();
+    match location.search.get_untracked().trim_start_matches('?') {
+        "" => pathname,
+        query => format!("{pathname}?{query}"),
     }
 }

@@ -48,6 +48,8 @@ fn AdminProductList() -> impl IntoView {
         call_protected(move || get_products(all.clone()))
     });
     let (filter, set_filter) = signal(String::new());
+    // Folded once per keystroke, not once per product.
+    let needle = Memo::new(move |_| fold_case(filter.get().trim()));
     view! {
         <div class="admin-filter">
             <label for="admin-filter">"Find a product"</label>
@@ -63,8 +65,7 @@ fn AdminProductList() -> impl IntoView {
                             {page.items.into_iter().map(|product| {
                                 let haystack = fold_case(&format!("{} {}", product.name, product.category));
                                 let shown = move || {
-                                    let needle = fold_case(filter.get().trim());
-                                    needle.is_empty() || haystack.contains(&needle)
+                                    needle.with(|needle| needle.is_empty() || haystack.contains(needle.as_str()))
                                 };
                                 view! { <li class:hidden=move || !shown()><ProductEditForm product /></li> }
                             }).collect_view()}
@@ -125,7 +126,8 @@ fn ProductEditForm(product: Product) -> impl IntoView {
         };
         saving.set(true);
         outcome.set(None);
-        leptos::task::spawn_local(async move {
+        // Scoped: the task runs with this form's reactive owner (the session is looked up there).
+        leptos::task::spawn_local_scoped(async move {
             let result = call_protected(|| update_product(edit.clone())).await;
             let next = match result {
                 Ok(product) => {

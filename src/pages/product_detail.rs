@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
 use crate::catalog::server_fns::{get_product, recommendations};
-use crate::catalog::Product;
+use crate::catalog::{Product, ProductQuery};
 use crate::components::product_card::{ProductCard, ProductPicture, Rating};
 use crate::components::require_session::RequireSession;
 use crate::pages::products::ApiErrorNotice;
@@ -54,7 +54,11 @@ fn ProductDetailLoader(id: u32) -> impl IntoView {
 #[component]
 fn ProductDetail(product: Product) -> impl IntoView {
     let stock = product.stock_state();
-    let category_href = format!("/products?category={}", product.category);
+    let category_href = ProductQuery {
+        category: Some(product.category.clone()),
+        ..ProductQuery::default()
+    }
+    .href("/products");
     view! {
         <leptos_meta::Title text=format!("{} · Aura Commerce", product.name) />
         <article class="product-detail">

@@ -21,12 +21,10 @@ fn ProfileDetails() -> impl IntoView {
     let session = use_session();
     let (now, set_now) = signal(0u64);
     let (refresh_error, set_refresh_error) = signal(None::<String>);
-    let (claims, set_claims) = signal(None::<crate::auth::access_token_view::AccessTokenView>);
 
     #[cfg(feature = "hydrate")]
     {
-        use crate::auth::access_token_view::AccessTokenView;
-        use crate::auth::browser::{clock::now_secs, token_store};
+        use crate::auth::browser::clock::now_secs;
         set_now.set(now_secs());
         let tick = set_interval_with_handle(
             move || set_now.set(now_secs()),
@@ -38,18 +36,9 @@ fn ProfileDetails() -> impl IntoView {
                 tick.clear();
             }
         });
-        // Re-read the access token whenever the session changes (a refresh replaces it).
-        Effect::new(move |_| {
-            session.0.track();
-            set_claims.set(
-                token_store::access_token()
-                    .as_deref()
-                    .and_then(AccessTokenView::read),
-            );
-        });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (set_now, set_claims);
+    let _ = set_now;
 
     let refresh_now = move |_| {
         set_refresh_error.set(None);
@@ -66,18 +55,20 @@ fn ProfileDetails() -> impl IntoView {
 
     // Only the countdown depends on the clock, so the rest (and the button) is not rebuilt
     // every second.
-    let expires_in = move || match session.0.get() {
-        SessionState::SignedIn(user) => {
-            let remaining = user.expires_at.saturating_sub(now.get());
+    let expires_in = move || {
+        let expires_at = session.0.with(|state| match state {
+            SessionState::SignedIn(user) => Some(user.expires_at),
+            _ => None,
+        });
+        expires_at.map(|at| {
+            let remaining = at.saturating_sub(now.get());
             format!("{} min {:02} s", remaining / 60, remaining % 60)
-        }
-        _ => String::new(),
+        })
     };
     move || {
         let SessionState::SignedIn(user) = session.0.get() else {
             return ().into_any();
         };
-        let claims = claims.get();
         view! {
             <div class="profile-card">
                 {user.picture.clone().map(|src| view! { <img class="avatar-large" src=src alt="" width="64" height="64" /> })}
@@ -86,8 +77,8 @@ fn ProfileDetails() -> impl IntoView {
                     <dt>"Email"</dt><dd data-field="email">{user.email.clone().unwrap_or_default()}</dd>
                     <dt>"Subject"</dt><dd data-field="sub">{user.sub.clone()}</dd>
                     <dt>"Permissions"</dt><dd data-field="permissions">{user.permissions.join(" ")}</dd>
-                    <dt>"Audience"</dt><dd data-field="aud">{claims.as_ref().map(|c| c.audiences().join(" ")).unwrap_or_default()}</dd>
-                    <dt>"Scope"</dt><dd data-field="scope">{claims.as_ref().and_then(|c| c.scope.clone()).unwrap_or_default()}</dd>
+                    <dt>"Audience"</dt><dd data-field="aud">{user.audiences.join(" ")}</dd>
+                    <dt>"Scope"</dt><dd data-field="scope">{user.scope.clone().unwrap_or_default()}</dd>
                     <dt>"Access token expires in"</dt><dd data-field="expires-in">{expires_in}</dd>
                 </dl>
                 <button type="button" class="button" on:click=refresh_now>"Refresh now"</button>

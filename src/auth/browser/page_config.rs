@@ -21,6 +21,17 @@ pub fn public_auth_config() -> Result<PublicAuthConfig, String> {
     CONFIG.with(|config| config.get_or_init(read_meta_tag).clone())
 }
 
+/// Where the token set lives; read on every storage access, so without copying the config.
+pub fn token_storage() -> TokenStorageKind {
+    CONFIG.with(|config| {
+        config
+            .get_or_init(read_meta_tag)
+            .as_ref()
+            .map(|config| config.token_storage)
+            .unwrap_or_default()
+    })
+}
+
 fn read_meta_tag() -> Result<PublicAuthConfig, String> {
     let content = leptos::prelude::document()
         .query_selector(&format!("meta[name=\"{PUBLIC_CONFIG_META}\"]"))

@@ -12,6 +12,7 @@ use super::refresh::{refresh, RefreshError, RefreshReason};
 use super::token_store;
 use crate::auth::access_token_view::AccessTokenView;
 use crate::auth::id_token::{decode_payload, IdTokenClaims};
+use crate::auth::return_to::login_href;
 use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
 
 /// The session as storage has it now.
@@ -38,6 +39,8 @@ pub fn load_state() -> SessionState {
         email: profile.as_ref().and_then(|p| p.email.clone()),
         picture: profile.and_then(|p| p.picture),
         permissions: access.permissions(),
+        audiences: access.audiences(),
+        scope: access.scope.clone(),
         expires_at: token_store::expires_at().unwrap_or(access.exp),
     })
 }
@@ -142,9 +145,5 @@ pub fn end_session(session: Session, reason: &str) {
         location.pathname().unwrap_or_default(),
         location.search().unwrap_or_default()
     );
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("returnTo", &here)
-        .append_pair("reason", reason)
-        .finish();
-    let _ = location.assign(&format!("/login?{query}"));
+    let _ = location.assign(&login_href(&here, reason));
 }

@@ -37,9 +37,7 @@ thread_local! {
 }
 
 fn kind() -> TokenStorageKind {
-    page_config::public_auth_config()
-        .map(|config| config.token_storage)
-        .unwrap_or_default()
+    page_config::token_storage()
 }
 
 fn web_storage(kind: TokenStorageKind) -> Option<web_sys::Storage> {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 
+use crate::auth::access_token_view::granted_permissions;
 use crate::auth::id_token::Audience;
 
 /// `gty` of tokens issued through the client_credentials grant (Auth0's marker of M2M tokens).
@@ -48,13 +49,8 @@ impl AccessClaims {
     /// Whether the token grants `permission`: Auth0 RBAC's `permissions` claim when present,
     /// otherwise the space-separated `scope`.
     pub fn has_permission(&self, permission: &str) -> bool {
-        match &self.permissions {
-            Some(permissions) => permissions.iter().any(|p| p == permission),
-            None => self
-                .scope
-                .as_deref()
-                .is_some_and(|scope| scope.split(' ').any(|s| s == permission)),
-        }
+        granted_permissions(self.permissions.as_deref(), self.scope.as_deref())
+            .any(|granted| granted == permission)
     }
 
     /// Whether this token was issued to a machine (client_credentials) rather than a person.
