@@ -244,7 +244,13 @@ pub fn origin_of(addr: SocketAddr) -> String {
 /// collection, which a linker may drop for a function no page references yet; naming them
 /// here makes the routes exist in every binary, tests included.
 fn register_server_functions() {
-    use crate::catalog::server_fns::{GetProducts, Recommendations};
-    leptos::server_fn::axum::register_explicit::<GetProducts>();
-    leptos::server_fn::axum::register_explicit::<Recommendations>();
+    use crate::catalog::server_fns::{
+        GetProduct, GetProducts, RecentChanges, Recommendations, UpdateProduct,
+    };
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<GetProducts>();
+    register_explicit::<GetProduct>();
+    register_explicit::<UpdateProduct>();
+    register_explicit::<RecentChanges>();
+    register_explicit::<Recommendations>();
 }

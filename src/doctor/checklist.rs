@@ -4,7 +4,7 @@ use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use super::report::{Check, Report};
-use super::tenant_probe::{PublicClientAnswer, TenantProbe};
+use super::tenant_probe::{PublicClientAnswer, TenantProbe, TIMEOUT};
 use crate::api::ai::AI_RECOMMEND;
 use crate::auth::server::m2m_errors::M2mError;
 use crate::auth::server::m2m_token_client::M2mTokenClient;
@@ -208,7 +208,10 @@ async fn api_accepts(state: AppState, token: &str) -> Result<String, String> {
     ));
     let url = format!("http://{addr}/api/ai/authenticate");
     let result = async {
-        let response = reqwest::Client::new()
+        let response = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .build()
+            .map_err(|e| e.to_string())?
             .get(&url)
             .bearer_auth(token)
             .send()

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use crate::auth::sign_in_request::redirect_uri;
 use crate::auth::PublicAuthConfig;
 
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// Every call the doctor makes, to the tenant or to the app, gives up after this long.
+pub(super) const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct TenantProbe {
     http: reqwest::Client,

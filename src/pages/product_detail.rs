@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
-use crate::catalog::server_fns::{get_product, recommendations};
+use crate::catalog::server_fns::{get_product, recommendations, READ_PRODUCTS};
 use crate::catalog::{Product, ProductQuery};
 use crate::components::product_card::{ProductCard, ProductPicture, Rating};
 use crate::components::require_session::RequireSession;
@@ -21,7 +21,7 @@ pub fn ProductDetailPage() -> impl IntoView {
             {move || match id.get() {
                 None => view! { <ProductNotFound /> }.into_any(),
                 Some(id) => view! {
-                    <RequireSession pending=DetailSkeleton>
+                    <RequireSession permission=READ_PRODUCTS pending=DetailSkeleton>
                         <ProductDetailLoader id />
                     </RequireSession>
                 }

@@ -9,7 +9,8 @@ use crate::auth::return_to::login_href;
 use crate::auth::session::end_reason;
 use crate::auth::ApiError;
 use crate::catalog::query::{QueryError, CATEGORIES};
-use crate::catalog::{server_fns::get_products, Product, ProductPage, ProductQuery, SortOrder};
+use crate::catalog::server_fns::{get_products, READ_PRODUCTS};
+use crate::catalog::{Product, ProductPage, ProductQuery, SortOrder};
 use crate::components::product_card::{ProductCard, ProductCardSkeleton};
 use crate::components::require_session::{current_page, RequireSession};
 
@@ -36,7 +37,7 @@ pub fn ProductsPage() -> impl IntoView {
             {move || match problem.get() {
                 Some(error) => view! { <BadQueryNotice error /> }.into_any(),
                 None => view! {
-                    <RequireSession pending=ResultsSkeleton>
+                    <RequireSession permission=READ_PRODUCTS pending=ResultsSkeleton>
                         <Results query=current />
                     </RequireSession>
                 }
