@@ -1,21 +1,13 @@
 //! Discovery and JWKS, as an OIDC client or the app's JWKS cache reads them.
 
-use crate::support::{read, TestTenant};
+use crate::support::TestTenant;
 use serde_json::json;
 
 /// The discovery document names every endpoint under the issuer, which ends with `/`.
 #[tokio::test]
 async fn discovery_describes_the_tenant_like_auth0() {
     let tenant = TestTenant::start().await;
-    let reply = read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/openid-configuration"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let reply = tenant.fetch(".well-known/openid-configuration").await;
     assert_eq!(reply.status, 200);
     let doc = reply.json();
     let i = &tenant.issuer;
@@ -52,15 +44,7 @@ async fn discovery_describes_the_tenant_like_auth0() {
 #[tokio::test]
 async fn jwks_publishes_an_rs256_signing_key() {
     let tenant = TestTenant::start().await;
-    let reply = read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/jwks.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let reply = tenant.fetch(".well-known/jwks.json").await;
     assert_eq!(reply.status, 200);
     let keys = reply.json()["keys"].as_array().unwrap().clone();
     assert_eq!(keys.len(), 1);

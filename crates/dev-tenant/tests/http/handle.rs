@@ -3,7 +3,7 @@
 use dev_tenant::{DEFAULT_AUDIENCE, DEFAULT_M2M_CLIENT_ID, DEFAULT_M2M_CLIENT_SECRET};
 use serde_json::json;
 
-use crate::support::{read, TestTenant};
+use crate::support::TestTenant;
 
 async fn m2m_token(tenant: &TestTenant) -> String {
     tenant
@@ -41,15 +41,7 @@ async fn rotating_the_signing_key_publishes_both_keys() {
             .map(|k| k["kid"].as_str().unwrap().to_owned())
             .collect()
     };
-    let jwks = read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/jwks.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let jwks = tenant.fetch(".well-known/jwks.json").await;
     assert_eq!(kids(jwks.json()), [old_kid.clone(), new_kid.clone()]);
     tenant.verify(&before, DEFAULT_AUDIENCE).await;
     tenant.verify(&after, DEFAULT_AUDIENCE).await;
@@ -59,15 +51,7 @@ async fn rotating_the_signing_key_publishes_both_keys() {
         !tenant.handle.retire_signing_key(&new_kid),
         "the last key stays"
     );
-    let jwks = read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/jwks.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let jwks = tenant.fetch(".well-known/jwks.json").await;
     assert_eq!(kids(jwks.json()), [new_kid]);
 }
 
@@ -81,15 +65,7 @@ async fn counters_count_m2m_tokens_and_jwks_fetches() {
     m2m_token(&tenant).await;
     assert_eq!(tenant.handle.client_credentials_issued(), 2);
     assert_eq!(tenant.handle.tokens_issued(), 2);
-    read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/jwks.json"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    tenant.fetch(".well-known/jwks.json").await;
     assert_eq!(tenant.handle.jwks_fetches(), 1);
 }
 

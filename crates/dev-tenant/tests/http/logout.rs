@@ -1,6 +1,6 @@
 //! `/v2/logout` and `/oidc/logout`.
 
-use dev_tenant::{DEFAULT_SPA_CLIENT_ID, DEMO_PASSWORD};
+use dev_tenant::DEFAULT_SPA_CLIENT_ID;
 
 use crate::support::{query, Pkce, TestTenant, APP_ORIGIN};
 
@@ -72,5 +72,4 @@ async fn oidc_logout_with_id_token_hint_redirects_with_state() {
         .append_pair("id_token_hint", "eyJhbGciOiJub25lIn0.e30.")
         .append_pair("post_logout_redirect_uri", &return_to);
     assert_eq!(tenant.get(url.as_str()).await.status, 400);
-    let _ = DEMO_PASSWORD;
 }

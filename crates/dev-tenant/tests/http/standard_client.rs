@@ -51,16 +51,10 @@ fn http_client() -> reqwest::Client {
 }
 
 async fn discover(tenant: &TestTenant) -> Value {
-    read(
-        tenant
-            .http
-            .get(tenant.url(".well-known/openid-configuration"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .json()
+    tenant
+        .fetch(".well-known/openid-configuration")
+        .await
+        .json()
 }
 
 /// Verifies an ID token with the keys at the discovered `jwks_uri`, as an OIDC client would.

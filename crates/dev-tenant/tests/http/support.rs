@@ -221,6 +221,11 @@ impl TestTenant {
         read(self.browser.get(url).send().await.unwrap()).await
     }
 
+    /// A plain GET of `path` under the issuer, as a server would make it (no cookies).
+    pub async fn fetch(&self, path: &str) -> Reply {
+        read(self.http.get(self.url(path)).send().await.unwrap()).await
+    }
+
     /// Opens the sign-in form; asserts it is one.
     pub async fn open_form(&self, url: &str) -> SignInForm {
         let reply = self.get(url).await;
