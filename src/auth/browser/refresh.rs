@@ -11,6 +11,12 @@ use crate::auth::token_response::TokenResponse;
 
 const LOCK_NAME: &str = "aura-token-refresh";
 
+/// How long the lock is kept after new tokens are stored. localStorage reaches the other tabs'
+/// renderer processes asynchronously (tens of milliseconds on a busy machine): a tab that took
+/// the lock at once could still read the spent refresh token, spend it again, and make the
+/// tenant revoke the whole family. Seen in the two-tab browser test under CPU load.
+const STORAGE_SETTLE: Duration = Duration::from_millis(300);
+
 /// Why a refresh is asked for; it decides whether another tab's refresh already answers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshReason {
@@ -64,7 +70,9 @@ pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
             }
             other => other?,
         };
-        token_store::save(&tokens, now_secs()).map_err(|_| RefreshError::Unreachable)
+        token_store::save(&tokens, now_secs()).map_err(|_| RefreshError::Unreachable)?;
+        sleep(STORAGE_SETTLE).await;
+        Ok(())
     })
     .await
 }
