@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aura_commerce::auth::server::{JwksSettings, TokenValidator, ValidatorSettings};
+use aura_commerce::auth::{Audience, Issuer};
 use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{
     KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
@@ -89,7 +90,10 @@ fn fixture() -> Fixture {
 
 fn validator(fixture: &Fixture) -> TokenValidator {
     let validator = TokenValidator::new(
-        ValidatorSettings::new(ISSUER, AUDIENCE),
+        ValidatorSettings::new(
+            &Issuer::parse(ISSUER).unwrap(),
+            &Audience::parse(AUDIENCE).unwrap(),
+        ),
         JwksSettings::default(),
     );
     validator

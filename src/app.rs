@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
-use crate::auth::session::provide_session;
+use crate::auth::session::Session;
 use crate::components::site_header::SiteHeader;
 use crate::pages::split_routes::{
     AdminProductsRoute, CallbackRoute, ProductDetailRoute, ProductsRoute, ProfileRoute,
@@ -46,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Sets this page's CSP, with the nonce Leptos puts on its own inline scripts.
 #[cfg(feature = "ssr")]
 fn set_content_security_policy(options: &LeptosOptions, config: Option<&PublicAuthConfig>) {
-    use crate::security_headers::{origin_of, page_policy};
+    use crate::security_headers::page_policy;
     use axum::http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
 
     let (Some(nonce), Some(response)) = (
@@ -55,7 +55,9 @@ fn set_content_security_policy(options: &LeptosOptions, config: Option<&PublicAu
     ) else {
         return;
     };
-    let tenant = config.map(|c| origin_of(&c.issuer)).unwrap_or_default();
+    let tenant = config
+        .map(|c| c.issuer.origin().to_owned())
+        .unwrap_or_default();
     // cargo-leptos's live reload talks over a WebSocket during `cargo leptos watch` only.
     let live_reload = (options.env == leptos::config::Env::DEV).then(|| {
         let host = options.site_addr.ip();
@@ -73,7 +75,13 @@ fn set_content_security_policy(options: &LeptosOptions, config: Option<&PublicAu
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_session();
+    let session = Session::unknown();
+    provide_context(session);
+    // In the browser, the session follows storage, other tabs and the refresh schedule.
+    #[cfg(feature = "hydrate")]
+    crate::auth::browser::session_sync::start(session);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session;
     view! {
         <Stylesheet id="leptos" href="/pkg/aura-commerce.css" />
         <Title text="Aura Commerce" />

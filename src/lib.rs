@@ -2,18 +2,23 @@
 //!
 //! # Layout
 //! - [`app`]: the HTML shell, the router and its routes.
-//! - [`auth`]: the shared claim, configuration and error types; `auth::browser` (PKCE, token
-//!   storage, the bearer server-fn client; `hydrate` only) and `auth::server` (JWKS, the token
-//!   validator, the server-function guard; `ssr` only).
+//! - [`auth`]: the shared identifiers, claim and token types, PKCE, the permission rule and the
+//!   typed error; `auth::browser` (sign-in, storage, refresh; `hydrate` only) and
+//!   `auth::server` (JWKS, the token validator, the guards, the M2M client in
+//!   `auth::server::m2m`; `ssr` only).
 //! - [`catalog`]: products, their store and the server functions that serve them.
-//! - `api`: the REST routes (`ssr` only).
 //! - [`pages`], [`components`]: the UI.
-//! - `config`, `startup`: parsing the environment once and wiring the server (`ssr` only).
+//! - `api`: the REST routes; `app_state`: what they and the server functions reach (`ssr`).
+//! - `config`: the environment parsed once into typed settings; `startup`: building and
+//!   running the server from them; `outbound_http`: the one outbound HTTP client builder;
+//!   `doctor`, `security_headers`, `browser_bundle` (`ssr` only).
 //!
 //! Browser-only code is gated by the `hydrate` feature and server-only code by `ssr`, so that
 //! nothing heavy (and nothing secret) is compiled into the WASM bundle.
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod app_state;
 pub mod auth;
 pub mod catalog;
 pub mod components;
@@ -28,6 +33,8 @@ pub mod browser_bundle;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod doctor;
+#[cfg(feature = "ssr")]
+pub mod outbound_http;
 #[cfg(feature = "ssr")]
 pub mod security_headers;
 #[cfg(feature = "ssr")]

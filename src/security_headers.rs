@@ -40,13 +40,6 @@ pub fn page_policy(nonce: &str, tenant_origin: &str, live_reload: Option<&str>) 
     )
 }
 
-/// The origin (`scheme://host[:port]`) of an issuer URL.
-pub fn origin_of(url: &str) -> String {
-    url::Url::parse(url)
-        .map(|url| url.origin().ascii_serialization())
-        .unwrap_or_default()
-}
-
 /// Adds the headers every response carries; keeps a page's own CSP.
 pub async fn add_security_headers(request: Request, next: Next) -> Response {
     let https = request
@@ -90,14 +83,5 @@ mod tests {
             "avatars from Auth0 are https URLs"
         );
         assert!(!policy.contains("unsafe-inline"));
-    }
-
-    #[test]
-    fn origins_drop_the_path() {
-        assert_eq!(
-            origin_of("https://t.eu.auth0.com/"),
-            "https://t.eu.auth0.com"
-        );
-        assert_eq!(origin_of("http://127.0.0.1:4000/"), "http://127.0.0.1:4000");
     }
 }

@@ -99,8 +99,12 @@ for (const [name, answer, message] of exchangeFailures) {
 }
 
 test('opening the callback a second time is refused', async ({ page }) => {
+  // The very callback address the tenant sent the browser to, code and state included.
+  const callback = page.waitForRequest((request) => new URL(request.url()).pathname === '/callback');
   await signIn(page);
-  await page.goto('/callback?code=used-code&state=used-state');
+  const used = (await callback).url();
+  expect(new URL(used).searchParams.get('code')).toBeTruthy();
+  await page.goto(used);
   await expect(page.getByRole('alert')).toContainText('already used');
 });
 

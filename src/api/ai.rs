@@ -6,14 +6,12 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::error::RestError;
+use crate::app_state::AppState;
+use crate::auth::permissions::AI_RECOMMEND;
 use crate::auth::server::{AuthRejection, MachineCaller};
 use crate::catalog::related::{related_products, RECOMMENDATIONS};
 use crate::catalog::store::ProductStore;
 use crate::catalog::Product;
-use crate::startup::AppState;
-
-/// The permission a machine needs to ask for recommendations.
-pub const AI_RECOMMEND: &str = "ai:recommend";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,18 +59,20 @@ async fn recommendations(
         return Err(AuthRejection::InsufficientScope(AI_RECOMMEND.to_owned()).into());
     }
     let raw = query.product_id.ok_or_else(|| {
-        RestError::InvalidRequest(
-            "product_id is required: ask for /api/ai/recommendations?product_id=<id>.".into(),
+        RestError::invalid(
+            "product_id",
+            "product_id is required: ask for /api/ai/recommendations?product_id=<id>.",
         )
     })?;
     let product_id: u32 = raw.parse().map_err(|_| {
-        RestError::InvalidRequest(format!(
-            "product_id must be a product's number, not '{raw}'."
-        ))
+        RestError::invalid(
+            "product_id",
+            format!("product_id must be a product's number, not '{raw}'."),
+        )
     })?;
     let catalogue = store.all().await.map_err(RestError::internal)?;
     let recommendations = related_products(&catalogue, product_id, RECOMMENDATIONS)
-        .ok_or_else(|| RestError::NotFound(format!("There is no product {product_id}.")))?;
+        .ok_or_else(|| RestError::not_found(format!("There is no product {product_id}.")))?;
     Ok(Json(Recommendations {
         product_id,
         recommendations,

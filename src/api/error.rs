@@ -1,33 +1,45 @@
-//! The REST API's errors, each answered as `{"error", "error_description"}` with its status.
+//! The REST API's errors, each answered as `{"error", "error_description"}` with the status
+//! [`ApiError::status`] gives it — the same as a server function answering the same mistake.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::auth::server::AuthRejection;
+use crate::auth::ApiError;
 
 /// Why a REST call failed.
 #[derive(Debug)]
 pub enum RestError {
     /// No, a bad, or an insufficient bearer token (401/403 with `WWW-Authenticate`).
     Auth(AuthRejection),
-    /// No such resource (404).
-    NotFound(String),
-    /// The body is not the JSON the route takes (400).
-    InvalidRequest(String),
-    /// Well-formed, but a value is out of range (422).
-    InvalidValue(String),
-    /// The change was made from an outdated version of the resource (409).
-    Conflict(String),
-    /// Something failed on the server; the cause is logged, not sent (500).
-    Internal,
+    /// Anything else the caller is told: not found, a refused value, a conflict, or (logged,
+    /// not described) an internal failure.
+    Api(ApiError),
 }
 
 impl RestError {
-    /// Logs an unexpected failure and hides its cause from the caller.
+    /// No such resource (404).
+    pub fn not_found(what: impl Into<String>) -> Self {
+        RestError::Api(ApiError::NotFound(what.into()))
+    }
+
+    /// A refused parameter, body or value; `field` names it (400).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        RestError::Api(ApiError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        })
+    }
+
+    /// The change was made from an outdated version of the resource (409).
+    pub fn conflict(why: impl Into<String>) -> Self {
+        RestError::Api(ApiError::Conflict(why.into()))
+    }
+
+    /// Logs an unexpected failure and hides its cause from the caller (500).
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "REST request failed");
-        RestError::Internal
+        RestError::Api(ApiError::Internal)
     }
 }
 
@@ -39,21 +51,15 @@ impl From<AuthRejection> for RestError {
 
 impl IntoResponse for RestError {
     fn into_response(self) -> Response {
-        let (status, error, description) = match self {
-            RestError::Auth(rejection) => return rejection.into_response(),
-            RestError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", what),
-            RestError::InvalidRequest(why) => (StatusCode::BAD_REQUEST, "invalid_request", why),
-            RestError::InvalidValue(why) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", why)
+        match self {
+            RestError::Auth(rejection) => rejection.into_response(),
+            RestError::Api(error) => {
+                let body = serde_json::json!({
+                    "error": error.code(),
+                    "error_description": error.to_string(),
+                });
+                (error.status(), Json(body)).into_response()
             }
-            RestError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why),
-            RestError::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "something went wrong on our side; please try again".to_owned(),
-            ),
-        };
-        let body = serde_json::json!({ "error": error, "error_description": description });
-        (status, Json(body)).into_response()
+        }
     }
 }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 
-use crate::startup::AppState;
+use crate::app_state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -13,7 +13,7 @@ pub mod products;
 
 use axum::Router;
 
-use crate::startup::AppState;
+use crate::app_state::AppState;
 
 /// Every REST route. Browsers on `cors_origins` (and only those) may call the API from their
 /// pages; the app's own pages are same-origin and need no CORS.

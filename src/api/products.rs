@@ -8,24 +8,12 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::error::RestError;
-use crate::auth::server::{Permission, Permitted};
+use crate::app_state::AppState;
+use crate::auth::permissions::{ReadProducts, WriteProducts};
+use crate::auth::server::Permitted;
 use crate::catalog::edit::ProductEdit;
-use crate::catalog::server_fns::{READ_PRODUCTS, WRITE_PRODUCTS};
 use crate::catalog::store::{EditRefused, ProductStore};
 use crate::catalog::{Product, ProductPage, ProductQuery};
-use crate::startup::AppState;
-
-/// `read:products`, for the read routes.
-pub struct ReadProducts;
-impl Permission for ReadProducts {
-    const NAME: &'static str = READ_PRODUCTS;
-}
-
-/// `write:products`, for the routes that change the catalogue.
-pub struct WriteProducts;
-impl Permission for WriteProducts {
-    const NAME: &'static str = WRITE_PRODUCTS;
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,10 +53,10 @@ async fn list_products(
     let query =
         ProductQuery::from_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))
             .map_err(|error| {
-                RestError::InvalidRequest(format!(
-                    "query parameter '{}': {}",
-                    error.parameter, error.message
-                ))
+                RestError::invalid(
+                    &error.parameter,
+                    format!("query parameter '{}': {}", error.parameter, error.message),
+                )
             })?;
     store
         .search(&query)
@@ -111,13 +99,15 @@ async fn update(
 ) -> Result<Json<Product>, RestError> {
     let id = product_id(&id)?;
     let patch: ProductPatch = serde_json::from_slice(&body).map_err(|error| {
-        RestError::InvalidRequest(format!(
-            "the body must be JSON with price_cents and/or stock (integers) and optionally version: {error}"
-        ))
+        RestError::invalid(
+            "body",
+            format!("the body must be JSON with price_cents and/or stock (integers) and optionally version: {error}"),
+        )
     })?;
     if patch.price_cents.is_none() && patch.stock.is_none() {
-        return Err(RestError::InvalidRequest(
-            "the body must name price_cents, stock, or both".into(),
+        return Err(RestError::invalid(
+            "body",
+            "the body must name price_cents, stock, or both",
         ));
     }
     let current = store
@@ -139,13 +129,13 @@ async fn update(
             } else {
                 "stock"
             };
-            Err(RestError::InvalidValue(format!(
-                "{field}: {}",
-                error.message
-            )))
+            Err(RestError::invalid(
+                field,
+                format!("{field}: {}", error.message),
+            ))
         }
         Err(EditRefused::NotFound(id)) => Err(no_such_product(id)),
-        Err(EditRefused::Conflict { current, .. }) => Err(RestError::Conflict(format!(
+        Err(EditRefused::Conflict { current, .. }) => Err(RestError::conflict(format!(
             "product {} is at version {}; fetch it again and repeat the change",
             current.id, current.version
         ))),
@@ -157,9 +147,9 @@ async fn update(
 fn product_id(segment: &str) -> Result<u32, RestError> {
     segment
         .parse()
-        .map_err(|_| RestError::NotFound("there is no such product".into()))
+        .map_err(|_| RestError::not_found("there is no such product"))
 }
 
 fn no_such_product(id: u32) -> RestError {
-    RestError::NotFound(format!("there is no product {id}"))
+    RestError::not_found(format!("there is no product {id}"))
 }

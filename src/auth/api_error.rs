@@ -45,7 +45,9 @@ impl ApiError {
 
 #[cfg(feature = "ssr")]
 impl ApiError {
-    /// The HTTP status that goes with this error.
+    /// The HTTP status that goes with this error: the one place statuses are decided, for
+    /// server functions, REST routes and auth rejections alike. A refused value is a 400
+    /// whether it came as a query parameter, a server function's argument or a REST body.
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match self {
@@ -55,6 +57,19 @@ impl ApiError {
             ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Internal | ApiError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The OAuth-style `error` code of a REST answer's body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "invalid_request",
+            ApiError::InvalidToken(_) => "invalid_token",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Invalid { .. } => "invalid_request",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Internal | ApiError::Transport(_) => "server_error",
         }
     }
 }

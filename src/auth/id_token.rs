@@ -4,35 +4,19 @@
 //! opened itself, so (OpenID Connect Core §3.1.3.7) its signature need not be checked again here;
 //! its claims must be: it was issued by our tenant, for our SPA, for this sign-in, and is current.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
+
+use super::audience_claim::AudienceClaim;
+use super::dangerous::decode_unverified_payload;
 
 /// Clock skew tolerated on `exp`, in seconds.
 pub const ID_TOKEN_LEEWAY_SECS: u64 = 60;
-
-/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    pub fn contains(&self, wanted: &str) -> bool {
-        match self {
-            Audience::One(aud) => aud == wanted,
-            Audience::Many(auds) => auds.iter().any(|aud| aud == wanted),
-        }
-    }
-}
 
 /// The shopper's profile as the ID token states it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdTokenClaims {
     pub iss: String,
-    pub aud: Audience,
+    pub aud: AudienceClaim,
     pub sub: String,
     pub exp: u64,
     #[serde(default)]
@@ -60,18 +44,6 @@ pub enum IdTokenError {
     Expired,
 }
 
-/// Decodes a JWT's payload without verifying it. Only for tokens received directly from the
-/// tenant (see the module doc); never for tokens that authorise anything.
-pub fn decode_payload<T: for<'de> Deserialize<'de>>(jwt: &str) -> Option<T> {
-    let mut parts = jwt.split('.');
-    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
 /// Checks `iss`, `aud`, `nonce` and `exp` of an ID token, at time `now` (seconds since the epoch).
 /// `nonce` is `None` for ID tokens from a refresh, which carry none of their own.
 pub fn check_id_token(
@@ -81,7 +53,7 @@ pub fn check_id_token(
     nonce: Option<&str>,
     now: u64,
 ) -> Result<IdTokenClaims, IdTokenError> {
-    let claims: IdTokenClaims = decode_payload(jwt).ok_or(IdTokenError::Malformed)?;
+    let claims: IdTokenClaims = decode_unverified_payload(jwt).ok_or(IdTokenError::Malformed)?;
     if claims.iss != issuer {
         return Err(IdTokenError::WrongIssuer(claims.iss));
     }
@@ -102,6 +74,8 @@ pub fn check_id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
     use serde_json::json;
 
     const ISSUER: &str = "http://127.0.0.1:4000/";

@@ -7,9 +7,13 @@
 
 pub mod access_token_view;
 pub mod api_error;
+pub mod audience_claim;
 pub mod bearer_client;
 pub mod callback_check;
+pub mod dangerous;
 pub mod id_token;
+pub mod identifiers;
+pub mod permissions;
 pub mod pkce;
 pub mod protected_call;
 pub mod public_config;
@@ -24,4 +28,5 @@ pub mod browser;
 pub mod server;
 
 pub use api_error::ApiError;
+pub use identifiers::{Audience, Issuer, M2mClientId, SpaClientId};
 pub use public_config::PublicAuthConfig;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::identifiers::{Audience, Issuer, SpaClientId};
+
 /// Name of the `<meta>` tag through which the server hands [`PublicAuthConfig`] to the browser.
 /// Sending it at run time means one build serves every environment.
 pub const PUBLIC_CONFIG_META: &str = "aura-auth-config";
@@ -13,11 +15,11 @@ pub const PUBLIC_CONFIG_META: &str = "aura-auth-config";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicAuthConfig {
     /// The tenant's issuer URL, always ending in `/` (Auth0's form), e.g. `https://t.auth0.com/`.
-    pub issuer: String,
+    pub issuer: Issuer,
     /// The Single Page Application's client ID (public).
-    pub client_id: String,
+    pub client_id: SpaClientId,
     /// The API identifier access tokens are requested for.
-    pub audience: String,
+    pub audience: Audience,
     /// Where the browser keeps the token set.
     #[serde(default)]
     pub token_storage: TokenStorageKind,
@@ -50,11 +52,11 @@ impl TokenStorageKind {
 impl PublicAuthConfig {
     /// `{issuer}authorize`, Auth0's authorization endpoint.
     pub fn authorize_endpoint(&self) -> String {
-        format!("{}authorize", self.issuer)
+        self.issuer.endpoint("authorize")
     }
 
     /// `{issuer}oauth/token`, Auth0's token endpoint.
     pub fn token_endpoint(&self) -> String {
-        format!("{}oauth/token", self.issuer)
+        self.issuer.endpoint("oauth/token")
     }
 }

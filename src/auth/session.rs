@@ -37,13 +37,11 @@ pub enum SessionState {
 #[derive(Clone, Copy)]
 pub struct Session(pub RwSignal<SessionState>);
 
-/// Provides the session to the app; in the browser it also starts keeping it in step with
-/// storage, other tabs and the refresh schedule.
-pub fn provide_session() {
-    let session = Session(RwSignal::new(SessionState::Unknown));
-    provide_context(session);
-    #[cfg(feature = "hydrate")]
-    super::browser::session_sync::start(session);
+impl Session {
+    /// A session not read yet ([`SessionState::Unknown`]).
+    pub fn unknown() -> Self {
+        Self(RwSignal::new(SessionState::Unknown))
+    }
 }
 
 pub fn use_session() -> Session {

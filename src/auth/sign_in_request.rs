@@ -33,10 +33,10 @@ impl SignInTransaction {
     pub fn authorize_url(&self, config: &PublicAuthConfig, origin: &str) -> String {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("response_type", "code")
-            .append_pair("client_id", &config.client_id)
+            .append_pair("client_id", config.client_id.as_str())
             .append_pair("redirect_uri", &redirect_uri(origin))
             .append_pair("scope", SIGN_IN_SCOPE)
-            .append_pair("audience", &config.audience)
+            .append_pair("audience", config.audience.as_str())
             .append_pair("state", &self.state)
             .append_pair("nonce", &self.nonce)
             .append_pair("code_challenge", &code_challenge_s256(&self.verifier))
@@ -54,7 +54,7 @@ impl SignInTransaction {
     ) -> String {
         form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "authorization_code")
-            .append_pair("client_id", &config.client_id)
+            .append_pair("client_id", config.client_id.as_str())
             .append_pair("code", code)
             .append_pair("code_verifier", &self.verifier)
             .append_pair("redirect_uri", &redirect_uri(origin))
@@ -70,12 +70,13 @@ pub fn redirect_uri(origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::{Audience, Issuer, SpaClientId};
 
     fn config() -> PublicAuthConfig {
         PublicAuthConfig {
-            issuer: "http://127.0.0.1:4000/".into(),
-            client_id: "aura-spa".into(),
-            audience: "https://api.auracommerce.com".into(),
+            issuer: Issuer::from_checked("http://127.0.0.1:4000/".into()),
+            client_id: SpaClientId::from_checked("aura-spa".into()),
+            audience: Audience::from_checked("https://api.auracommerce.com".into()),
             token_storage: Default::default(),
         }
     }

@@ -8,6 +8,9 @@ use super::Product;
 
 const SEED_JSON: &str = include_str!("seed_products.json");
 
+/// How many products the seed holds (checked against the file by a test).
+pub const SEED_PRODUCT_COUNT: usize = 60;
+
 #[derive(Deserialize)]
 struct SeedProduct {
     id: u32,
@@ -49,11 +52,11 @@ mod tests {
     #[test]
     fn the_seed_has_sixty_products_in_six_categories_each_with_an_image() {
         let products = seeded_products();
-        assert_eq!(products.len(), 60);
+        assert_eq!(products.len(), SEED_PRODUCT_COUNT);
         let categories: BTreeSet<_> = products.iter().map(|p| p.category.as_str()).collect();
         assert_eq!(categories, CATEGORIES.into_iter().collect());
         let ids: BTreeSet<_> = products.iter().map(|p| p.id).collect();
-        assert_eq!(ids.len(), 60, "ids are unique");
+        assert_eq!(ids.len(), SEED_PRODUCT_COUNT, "ids are unique");
         for product in &products {
             let file = format!("{}/public{}", env!("CARGO_MANIFEST_DIR"), product.image);
             assert!(std::path::Path::new(&file).is_file(), "{file} exists");

@@ -6,12 +6,9 @@ use leptos::prelude::*;
 use super::edit::{ProductChange, ProductEdit};
 use super::{Product, ProductPage, ProductQuery};
 use crate::auth::bearer_client::BearerClient;
+#[cfg(feature = "ssr")]
+use crate::auth::permissions::{READ_PRODUCTS, WRITE_PRODUCTS};
 use crate::auth::ApiError;
-
-/// The permission a token needs to read the catalogue.
-pub const READ_PRODUCTS: &str = "read:products";
-/// The permission a token needs to change prices and stock.
-pub const WRITE_PRODUCTS: &str = "write:products";
 
 /// One page of the products matching `query`, for a caller whose token grants `read:products`.
 /// Without arguments (`curl -X POST …/fn/get_products`) it is the first page of everything.

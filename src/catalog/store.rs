@@ -1,7 +1,7 @@
 //! The catalogue's store: SQLite through sqlx, one connection pool for the whole process.
 //!
-//! The database is a file (default [`DEFAULT_DATABASE_PATH`], or `DATABASE_URL`), created on
-//! first run, migrated from `migrations/` at start and seeded once while it is empty. It runs in
+//! The database is a file (`DATABASE_URL`, default `crate::config::DEFAULT_DATABASE_URL`),
+//! created on first run, migrated from `migrations/` at start and seeded once while it is empty. It runs in
 //! WAL mode with a busy timeout, so readers never wait for a writer and two writers queue instead
 //! of failing.
 
@@ -15,10 +15,6 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use super::edit::{EditError, ProductChange, ProductEdit};
 use super::query::{ProductPage, ProductQuery, SortOrder};
 use super::{seed, Product};
-
-/// Where the catalogue lives when `DATABASE_URL` is unset (relative to the working directory,
-/// which is the project root under `cargo leptos`).
-pub const DEFAULT_DATABASE_PATH: &str = "data/aura-commerce.sqlite";
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -69,14 +65,6 @@ pub enum EditRefused {
     },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-}
-
-/// The database URL: `DATABASE_URL` if set (and not empty), else the default file.
-pub fn database_url_from_env() -> String {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.trim().is_empty())
-        .unwrap_or_else(|| format!("sqlite://{DEFAULT_DATABASE_PATH}"))
 }
 
 impl ProductStore {

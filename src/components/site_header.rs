@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::auth::permissions::WRITE_PRODUCTS;
 use crate::auth::session::{use_session, SessionState};
-use crate::catalog::server_fns::WRITE_PRODUCTS;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {

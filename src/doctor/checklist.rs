@@ -5,13 +5,12 @@ use tokio::net::TcpListener;
 
 use super::report::{Check, Report};
 use super::tenant_probe::{PublicClientAnswer, TenantProbe, TIMEOUT};
-use crate::api::ai::AI_RECOMMEND;
-use crate::auth::server::m2m_errors::M2mError;
-use crate::auth::server::m2m_token_client::M2mTokenClient;
-use crate::catalog::server_fns::READ_PRODUCTS;
+use crate::app_state::AppState;
+use crate::auth::permissions::{AI_RECOMMEND, READ_PRODUCTS};
+use crate::auth::server::M2mError;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
-use crate::startup::{self, AppState};
+use crate::startup::{self, build_state, AuthOptions};
 
 /// Permissions the app's M2M token must carry: the catalogue and the AI service.
 const M2M_PERMISSIONS: [&str; 2] = [READ_PRODUCTS, AI_RECOMMEND];
@@ -21,7 +20,7 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
     let probe = TenantProbe::new();
     let public = &settings.public;
     let mut report = Report {
-        tenant: public.issuer.clone(),
+        tenant: public.issuer.to_string(),
         checks: Vec::new(),
     };
     let checks = &mut report.checks;
@@ -30,7 +29,7 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
     const DISCOVERY: &str = "Discovery document reachable";
     const ISSUER: &str = "Issuer is the one configured";
     const KEYS: &str = "RS256 signing keys published";
-    match probe.discovery(&public.issuer).await {
+    match probe.discovery(public.issuer.as_str()).await {
         Err(problem) => {
             checks.push(Check::fail(
                 DISCOVERY,
@@ -43,7 +42,7 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
                 DISCOVERY,
                 format!("{}.well-known/openid-configuration", public.issuer),
             ));
-            if discovery.issuer == public.issuer {
+            if discovery.issuer == public.issuer.as_str() {
                 checks.push(Check::pass(ISSUER, discovery.issuer.clone()));
             } else {
                 checks.push(Check::fail(
@@ -99,7 +98,11 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
     const M2M_VALID: &str = "The M2M token passes this app's validator";
     const M2M_PERMS: &str = "The M2M token carries the permissions the app needs";
     const M2M_API: &str = "This app's API accepts the M2M token";
-    let Some(client) = M2mTokenClient::from_settings(settings) else {
+    let Some(client) = settings
+        .m2m
+        .as_ref()
+        .map(|credentials| startup::state::m2m_client(settings, credentials))
+    else {
         checks.push(Check::fail(
             M2M_TOKEN,
             "AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET are not set",
@@ -135,11 +138,12 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
             return report;
         }
     };
-    let state = AppState::new(
+    let state: AppState = build_state(
         settings,
         LeptosOptions::builder()
             .output_name("aura-commerce")
             .build(),
+        AuthOptions::default(),
         products,
     );
     let _ = state.validator.keys().refresh().await;
@@ -208,10 +212,7 @@ async fn api_accepts(state: AppState, token: &str) -> Result<String, String> {
     ));
     let url = format!("http://{addr}/api/ai/authenticate");
     let result = async {
-        let response = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(|e| e.to_string())?
+        let response = crate::outbound_http::outbound_client(TIMEOUT)
             .get(&url)
             .bearer_auth(token)
             .send()

@@ -33,12 +33,9 @@ pub enum PublicClientAnswer {
 
 impl TenantProbe {
     pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client with only timeouts configured always builds");
-        Self { http }
+        Self {
+            http: crate::outbound_http::outbound_client(TIMEOUT),
+        }
     }
 
     pub async fn discovery(&self, issuer: &str) -> Result<Discovery, String> {
@@ -116,10 +113,10 @@ impl TenantProbe {
     ) -> Result<bool, String> {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("response_type", "code")
-            .append_pair("client_id", &config.client_id)
+            .append_pair("client_id", config.client_id.as_str())
             .append_pair("redirect_uri", &redirect_uri(app_origin))
             .append_pair("scope", "openid")
-            .append_pair("audience", &config.audience)
+            .append_pair("audience", config.audience.as_str())
             .append_pair("state", "doctor")
             .append_pair(
                 "code_challenge",

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::auth::permissions::WRITE_PRODUCTS;
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
 use crate::catalog::edit::{
@@ -11,12 +12,10 @@ use crate::catalog::edit::{
 };
 use crate::catalog::product::format_price;
 use crate::catalog::query::MAX_PER_PAGE;
-use crate::catalog::server_fns::{
-    get_product, get_products, recent_changes, update_product, WRITE_PRODUCTS,
-};
+use crate::catalog::server_fns::{get_product, get_products, recent_changes, update_product};
 use crate::catalog::{Product, ProductQuery};
+use crate::components::api_error_notice::ApiErrorNotice;
 use crate::components::require_session::RequireSession;
-use crate::pages::products::ApiErrorNotice;
 
 #[component]
 pub fn AdminProductsPage() -> impl IntoView {

@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::auth::permissions::READ_PRODUCTS;
 use crate::auth::protected_call::call_protected;
 use crate::auth::ApiError;
-use crate::catalog::server_fns::{get_product, recommendations, READ_PRODUCTS};
+use crate::catalog::server_fns::{get_product, recommendations};
 use crate::catalog::{Product, ProductQuery};
+use crate::components::api_error_notice::ApiErrorNotice;
 use crate::components::product_card::{ProductCard, ProductPicture, Rating};
 use crate::components::require_session::RequireSession;
-use crate::pages::products::ApiErrorNotice;
 
 #[component]
 pub fn ProductDetailPage() -> impl IntoView {

@@ -4,15 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::auth::permissions::READ_PRODUCTS;
 use crate::auth::protected_call::call_protected;
-use crate::auth::return_to::login_href;
-use crate::auth::session::end_reason;
-use crate::auth::ApiError;
 use crate::catalog::query::{QueryError, CATEGORIES};
-use crate::catalog::server_fns::{get_products, READ_PRODUCTS};
+use crate::catalog::server_fns::get_products;
 use crate::catalog::{Product, ProductPage, ProductQuery, SortOrder};
+use crate::components::api_error_notice::ApiErrorNotice;
 use crate::components::product_card::{ProductCard, ProductCardSkeleton};
-use crate::components::require_session::{current_page, RequireSession};
+use crate::components::require_session::RequireSession;
 
 /// The catalogue. The controls come from the URL, so the server renders them; the results are
 /// loaded in the browser after hydration (only the browser holds the bearer token), and until
@@ -266,23 +265,6 @@ fn BadQueryNotice(error: QueryError) -> impl IntoView {
         <div class="notice" role="alert">
             <p>{format!("This link has a parameter the catalogue cannot use — {error}.")}</p>
             <a class="button" href="/products">"Show all products"</a>
-        </div>
-    }
-}
-
-/// A failed call, explained, with the way out.
-#[component]
-pub fn ApiErrorNotice(error: ApiError) -> impl IntoView {
-    let location = use_location();
-    let sign_in = error.needs_sign_in().then(|| {
-        // Back to this page (with its query) after signing in again.
-        let href = login_href(&current_page(&location), end_reason::EXPIRED);
-        view! { <a class="button" href=href>"Sign in"</a> }
-    });
-    view! {
-        <div class="notice" role="alert">
-            <p>{error.to_string()}</p>
-            {sign_in}
         </div>
     }
 }

@@ -39,8 +39,8 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
         .ok_or_else(|| CallbackError::InvalidIdToken("no ID token was returned".into()))?;
     check_id_token(
         id_token,
-        &config.issuer,
-        &config.client_id,
+        config.issuer.as_str(),
+        config.client_id.as_str(),
         Some(&transaction.nonce),
         now,
     )

@@ -10,6 +10,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 use crate::auth::public_config::{PublicAuthConfig, TokenStorageKind, PUBLIC_CONFIG_META};
+use crate::auth::{Audience, Issuer, SpaClientId};
 
 thread_local! {
     /// Read once per page: the tag does not change after the server sent it.
@@ -54,9 +55,10 @@ fn read_meta_tag() -> Result<PublicAuthConfig, String> {
         Err(_) => TokenStorageKind::default(),
     };
     Ok(PublicAuthConfig {
-        issuer: text("issuer")?,
-        client_id: text("client_id")?,
-        audience: text("audience")?,
+        // Checked by the server before it rendered them.
+        issuer: Issuer::from_checked(text("issuer")?),
+        client_id: SpaClientId::from_checked(text("client_id")?),
+        audience: Audience::from_checked(text("audience")?),
         token_storage,
     })
 }

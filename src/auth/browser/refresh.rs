@@ -81,7 +81,7 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
     let config = page_config::public_auth_config().map_err(|_| RefreshError::Unreachable)?;
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "refresh_token")
-        .append_pair("client_id", &config.client_id)
+        .append_pair("client_id", config.client_id.as_str())
         .append_pair("refresh_token", refresh_token)
         .finish();
     let tokens = request_tokens(&config, body)
@@ -100,8 +100,8 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
     if let Some(id_token) = &tokens.id_token {
         check_id_token(
             id_token,
-            &config.issuer,
-            &config.client_id,
+            config.issuer.as_str(),
+            config.client_id.as_str(),
             None,
             now_secs(),
         )

@@ -11,7 +11,8 @@ use super::clock::now_secs;
 use super::refresh::{refresh, RefreshError, RefreshReason};
 use super::token_store;
 use crate::auth::access_token_view::AccessTokenView;
-use crate::auth::id_token::{decode_payload, IdTokenClaims};
+use crate::auth::dangerous::decode_unverified_payload;
+use crate::auth::id_token::IdTokenClaims;
 use crate::auth::return_to::login_href;
 use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
 
@@ -27,8 +28,9 @@ pub fn load_state() -> SessionState {
     else {
         return SessionState::SignedOut;
     };
-    let profile: Option<IdTokenClaims> =
-        token_store::id_token().as_deref().and_then(decode_payload);
+    let profile: Option<IdTokenClaims> = token_store::id_token()
+        .as_deref()
+        .and_then(decode_unverified_payload);
     let name = profile
         .as_ref()
         .and_then(|p| p.name.clone().or_else(|| p.email.clone()))

@@ -17,8 +17,8 @@ pub fn sign_out(session: Session) {
         return;
     };
     let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("client_id", &config.client_id)
+        .append_pair("client_id", config.client_id.as_str())
         .append_pair("returnTo", &format!("{}/", page_config::origin()))
         .finish();
-    let _ = location.assign(&format!("{}v2/logout?{query}", config.issuer));
+    let _ = location.assign(&format!("{}?{query}", config.issuer.endpoint("v2/logout")));
 }

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::auth::access_token_view::granted_permissions;
-use crate::auth::id_token::Audience;
+use crate::auth::audience_claim::AudienceClaim;
+use crate::auth::permissions::granted_permissions;
 
 /// `gty` of tokens issued through the client_credentials grant (Auth0's marker of M2M tokens).
 pub const CLIENT_CREDENTIALS_GTY: &str = "client-credentials";
@@ -15,7 +15,7 @@ pub const CLIENT_CREDENTIALS_GTY: &str = "client-credentials";
 pub struct AccessClaims {
     pub iss: String,
     pub sub: String,
-    pub aud: Audience,
+    pub aud: AudienceClaim,
     /// Expiry, seconds since the Unix epoch; required.
     pub exp: u64,
     /// Not before, when present.
@@ -83,7 +83,7 @@ mod tests {
         AccessClaims {
             iss: "i".into(),
             sub: "s".into(),
-            aud: Audience::One("a".into()),
+            aud: AudienceClaim::One("a".into()),
             exp: 0,
             nbf: None,
             iat: None,

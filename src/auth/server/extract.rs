@@ -1,9 +1,8 @@
 //! axum extractors for REST routes: each yields the validated claims or answers with an
-//! RFC 6750 rejection ([`AuthRejection`]) before the handler runs.
-//!
-//! ```ignore
-//! async fn list(Permitted(claims, ..): Permitted<ReadProducts>) -> … { … }
-//! ```
+//! RFC 6750 rejection ([`AuthRejection`]) before the handler runs. A route states what it
+//! requires in its signature: a handler taking `Permitted<ReadProducts>` runs only for a token
+//! granting `read:products` (see `api::products`), one taking [`MachineCaller`] only for a
+//! client-credentials token.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -13,12 +12,7 @@ use axum::http::request::Parts;
 
 use super::guard::{authenticate, authorize};
 use super::{AccessClaims, AuthRejection, TokenValidator};
-
-/// A permission a route requires, named by a type so the route's signature states it.
-pub trait Permission: Send + Sync + 'static {
-    /// As it appears in the token's `permissions` (or `scope`).
-    const NAME: &'static str;
-}
+use crate::auth::permissions::Permission;
 
 /// Any caller with a valid token, user or machine.
 pub struct Authenticated(pub Arc<AccessClaims>);

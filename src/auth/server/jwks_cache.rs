@@ -14,6 +14,7 @@ use tokio::sync::{Mutex, OnceCell};
 use tokio::time::Instant;
 
 use super::signing_algorithm::SigningAlgorithm;
+use crate::auth::Issuer;
 
 /// Default minimum time between two key-set fetches caused by unknown `kid`s.
 pub const DEFAULT_REFETCH_COOLDOWN: Duration = Duration::from_secs(30);
@@ -101,7 +102,7 @@ pub type KeyRing = HashMap<String, Arc<SigningKey>>;
 /// keys (or the cooldown). The start-up load and the periodic refresh do not count against
 /// the cooldown. On a failed fetch the keys already held keep serving.
 pub struct JwksCache {
-    issuer: String,
+    issuer: Issuer,
     settings: JwksSettings,
     /// The algorithms tokens may use; keys are prepared for these only.
     algorithms: Vec<SigningAlgorithm>,
@@ -118,16 +119,11 @@ pub struct JwksCache {
 impl JwksCache {
     /// A cache for `issuer`'s keys, prepared for `algorithms`. Holds no key until
     /// [`JwksCache::refresh`] or [`JwksCache::load_key_set`].
-    pub fn new(issuer: &str, settings: JwksSettings, algorithms: &[SigningAlgorithm]) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            // Keys come from the configured tenant only; a redirect elsewhere is not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client with only timeouts configured always builds");
+    pub fn new(issuer: &Issuer, settings: JwksSettings, algorithms: &[SigningAlgorithm]) -> Self {
+        // Keys come from the configured tenant only; a redirect elsewhere is not followed.
+        let http = crate::outbound_http::outbound_client(settings.timeout);
         Self {
-            issuer: issuer.to_owned(),
+            issuer: issuer.clone(),
             settings,
             algorithms: algorithms.to_vec(),
             http,
@@ -206,7 +202,7 @@ impl JwksCache {
             let jwks_uri = self
                 .jwks_uri
                 .get_or_try_init(|| async {
-                    let url = format!("{}.well-known/openid-configuration", self.issuer);
+                    let url = self.issuer.endpoint(".well-known/openid-configuration");
                     let body = self.get(&url).await?;
                     let discovery: Discovery =
                         serde_json::from_slice(&body).map_err(|e| JwksError::Unreadable {
@@ -307,7 +303,7 @@ mod tests {
 
     fn cache() -> JwksCache {
         JwksCache::new(
-            "http://127.0.0.1:9/",
+            &Issuer::from_checked("http://127.0.0.1:9/".into()),
             JwksSettings::default(),
             &[SigningAlgorithm::RS256],
         )

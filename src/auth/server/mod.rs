@@ -8,28 +8,23 @@
 //! - [`access_claims`]: the typed claims; [`bearer`]: finding the token in a request.
 //! - [`guard`] (server functions) and [`extract`] (REST routes): authorisation;
 //!   [`rejection`]: the RFC 6750 answers.
-//! - `m2m_*`: the server's own M2M token client, the only user of the M2M secret.
+//! - [`m2m`]: the server's own M2M token client, the only user of the M2M secret.
 
 pub mod access_claims;
 pub mod bearer;
 pub mod extract;
 pub mod guard;
 pub mod jwks_cache;
-pub mod m2m_clock;
-pub mod m2m_errors;
-pub mod m2m_retry;
-pub mod m2m_secret;
-pub mod m2m_token_client;
+pub mod m2m;
 pub mod rejection;
 pub mod signing_algorithm;
 pub mod token_validator;
 pub mod verified_token_cache;
 
 pub use access_claims::AccessClaims;
-pub use extract::{Authenticated, MachineCaller, Permission, Permitted};
+pub use extract::{Authenticated, MachineCaller, Permitted};
 pub use jwks_cache::{JwksCache, JwksSettings};
-pub use m2m_errors::M2mError;
-pub use m2m_token_client::{M2mToken, M2mTokenClient};
+pub use m2m::{M2mError, M2mToken, M2mTokenClient};
 pub use rejection::AuthRejection;
 pub use signing_algorithm::SigningAlgorithm;
 pub use token_validator::{TokenError, TokenValidator, ValidatorSettings};

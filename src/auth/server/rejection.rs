@@ -26,13 +26,9 @@ pub enum AuthRejection {
 const MACHINE_ONLY: &str = "this route accepts only machine-to-machine (client_credentials) tokens";
 
 impl AuthRejection {
+    /// 401 or 403: the status of the [`ApiError`] this becomes (one mapping for all).
     pub fn status(&self) -> StatusCode {
-        match self {
-            AuthRejection::Missing | AuthRejection::Invalid(_) => StatusCode::UNAUTHORIZED,
-            AuthRejection::InsufficientScope(_) | AuthRejection::MachineOnly => {
-                StatusCode::FORBIDDEN
-            }
-        }
+        ApiError::from(self.clone()).status()
     }
 
     /// The `WWW-Authenticate` value, exactly as DESIGN §5 gives it.

@@ -23,6 +23,7 @@ use super::access_claims::{present, AccessClaims};
 use super::jwks_cache::{JwksCache, JwksSettings};
 use super::signing_algorithm::SigningAlgorithm;
 use super::verified_token_cache::{VerifiedTokenCache, DEFAULT_CAPACITY};
+use crate::auth::{Audience, Issuer};
 
 /// Default limit on a token's length: tokens over it are refused before any decoding (Auth0
 /// access tokens are about 1 KiB).
@@ -63,9 +64,9 @@ pub enum TokenError {
 #[derive(Clone, Debug)]
 pub struct ValidatorSettings {
     /// Exact issuer, with Auth0's trailing `/`.
-    pub issuer: String,
+    pub issuer: Issuer,
     /// The API identifier that `aud` must contain.
-    pub audience: String,
+    pub audience: Audience,
     /// Accepted algorithms (default RS256 only); the token's header can only choose among
     /// these, and the type admits RSA algorithms only.
     pub algorithms: Vec<SigningAlgorithm>,
@@ -79,10 +80,10 @@ pub struct ValidatorSettings {
 
 impl ValidatorSettings {
     /// RS256 only, 5 s leeway, 8 KiB tokens, 10 000 cached tokens.
-    pub fn new(issuer: &str, audience: &str) -> Self {
+    pub fn new(issuer: &Issuer, audience: &Audience) -> Self {
         Self {
-            issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
+            issuer: issuer.clone(),
+            audience: audience.clone(),
             algorithms: vec![SigningAlgorithm::RS256],
             leeway: DEFAULT_LEEWAY,
             max_token_bytes: MAX_TOKEN_BYTES,
@@ -180,10 +181,10 @@ impl TokenValidator {
             .map_err(|_| TokenError::BadSignature)?;
 
         let claims: AccessClaims = json_object(&payload).ok_or(TokenError::BadClaims)?;
-        if claims.iss != self.settings.issuer {
+        if claims.iss != self.settings.issuer.as_str() {
             return Err(TokenError::WrongIssuer);
         }
-        if !claims.aud.contains(&self.settings.audience) {
+        if !claims.aud.contains(self.settings.audience.as_str()) {
             return Err(TokenError::WrongAudience);
         }
         let now = unix_now();
@@ -252,7 +253,10 @@ mod tests {
         }
         let settings = ValidatorSettings {
             algorithms: algorithms.to_vec(),
-            ..ValidatorSettings::new(ISSUER, AUDIENCE)
+            ..ValidatorSettings::new(
+                &Issuer::from_checked(ISSUER.into()),
+                &Audience::from_checked(AUDIENCE.into()),
+            )
         };
         let validator = TokenValidator::new(settings, JwksSettings::default());
         let document = serde_json::json!({ "keys": [jwk] }).to_string();

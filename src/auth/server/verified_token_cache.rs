@@ -166,13 +166,13 @@ fn shard_index(token: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::id_token::Audience;
+    use crate::auth::audience_claim::AudienceClaim;
 
     fn claims(exp: u64) -> Arc<AccessClaims> {
         Arc::new(AccessClaims {
             iss: "i".into(),
             sub: "s".into(),
-            aud: Audience::One("a".into()),
+            aud: AudienceClaim::One("a".into()),
             exp,
             nbf: None,
             iat: None,

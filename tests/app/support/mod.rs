@@ -1,18 +1,18 @@
 //! Starts the real app and the real local tenant on ephemeral ports, and speaks HTTP to them.
 
-#![allow(dead_code)] // each test file uses a different part of this
-
 pub mod fake_issuer;
 
 use std::sync::Mutex;
 use std::time::Duration;
 
+use aura_commerce::app_state::AppState;
 use aura_commerce::auth::server::JwksSettings;
 use aura_commerce::auth::sign_in_request::SignInTransaction;
 use aura_commerce::auth::token_response::TokenResponse;
+use aura_commerce::auth::M2mClientId;
 use aura_commerce::catalog::store::ProductStore;
-use aura_commerce::config::Settings;
-use aura_commerce::startup::{self, AppState, AuthOptions};
+use aura_commerce::config::{LocalTenantSettings, M2mCredentials, Settings};
+use aura_commerce::startup::{self, AuthOptions};
 use dev_tenant::TenantHandle;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
@@ -50,6 +50,8 @@ pub struct TestOptions {
     pub m2m_credentials: Option<(String, String)>,
     /// `API_CORS_ORIGINS`.
     pub api_cors_origins: Vec<String>,
+    /// `AI_SERVICE_URL` (default: the app's own `/api/ai`).
+    pub ai_service_url: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -60,6 +62,7 @@ impl Default for TestOptions {
             jwks: JwksSettings::default(),
             m2m_credentials: None,
             api_cors_origins: Vec::new(),
+            ai_service_url: None,
         }
     }
 }
@@ -72,8 +75,11 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
 
     let mut config = startup::local_tenant_config(&tenant_listener, &origin);
     config.lifetimes.access_token_secs = options.access_token_secs;
-    let mut settings = Settings::for_local_tenant(tenant_listener.local_addr().unwrap());
+    let mut settings = Settings::for_local_tenant(LocalTenantSettings::at(
+        tenant_listener.local_addr().unwrap(),
+    ));
     settings.api_cors_origins = options.api_cors_origins.clone();
+    settings.ai_service_url = options.ai_service_url.clone();
     if let Some((client_id, secret)) = &options.m2m_credentials {
         let m2m = config
             .clients
@@ -82,8 +88,8 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
             .expect("the default M2M client");
         m2m.client_id = client_id.clone();
         m2m.client_secret = Some(dev_tenant::ClientSecret::new(secret.clone()));
-        settings.m2m = Some(aura_commerce::config::M2mCredentials {
-            client_id: client_id.clone(),
+        settings.m2m = Some(M2mCredentials {
+            client_id: M2mClientId::parse(client_id).unwrap(),
             client_secret: secret.clone().into(),
             client_secret_file: None,
         });
@@ -111,7 +117,7 @@ pub async fn spawn_app_for_issuer(
     let app_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     serve_app(
         app_listener,
-        Settings::for_local_tenant(issuer_addr),
+        Settings::for_local_tenant(LocalTenantSettings::at(issuer_addr)),
         &options,
     )
     .await
@@ -136,7 +142,7 @@ async fn serve_app(
     let catalog = ProductStore::open_file(&database_dir.path().join("catalog.sqlite"))
         .await
         .unwrap();
-    let state = AppState::with_auth(&settings, leptos_options, auth, catalog.clone());
+    let state: AppState = startup::build_state(&settings, leptos_options, auth, catalog.clone());
     startup::spawn_key_refresh(state.validator.keys().clone());
     tokio::spawn(startup::serve(
         app_listener,

@@ -1,9 +1,7 @@
 //! The catalogue's pages as the server renders them, before any data arrives: the controls
 //! from the URL and a skeleton in place of the results.
 
-mod support;
-
-use support::{spawn_app, TestOptions};
+use crate::support::{spawn_app, TestOptions};
 
 /// The search text, category and sort of the URL are in the server-rendered page, with a
 /// skeleton of a full page of cards.

@@ -1,10 +1,8 @@
 //! Who may read and who may change the catalogue, over real HTTP with real tokens from the
 //! local tenant: the shopper reads, only staff with `write:products` edit.
 
-mod support;
-
+use crate::support::{spawn_app, TestOptions, ADMIN, SHOPPER};
 use serde_json::Value;
-use support::{spawn_app, TestOptions, ADMIN, SHOPPER};
 
 const PASSWORD: &str = dev_tenant::DEMO_PASSWORD;
 

@@ -1,8 +1,6 @@
 //! Every response carries the browser security headers; pages get a CSP with their own nonce.
 
-mod support;
-
-use support::{spawn_app, TestOptions};
+use crate::support::{spawn_app, TestOptions};
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
@@ -42,12 +40,8 @@ async fn pages_get_a_csp_with_the_nonce_of_their_scripts() {
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(
         csp.contains(&format!(
-            "connect-src 'self' http://{}",
-            app.settings
-                .public
-                .issuer
-                .trim_start_matches("http://")
-                .trim_end_matches('/')
+            "connect-src 'self' {}",
+            app.settings.public.issuer.origin()
         )),
         "{csp}"
     );

@@ -6,13 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aura_commerce::auth::server::m2m_clock::M2mClock;
-use aura_commerce::auth::server::m2m_retry::RetryPolicy;
-use aura_commerce::auth::server::m2m_secret::M2mSecret;
-use aura_commerce::auth::server::m2m_token_client::{
-    spawn_secret_reload_on_sighup, M2mClientConfig,
+use aura_commerce::auth::server::m2m::{
+    spawn_reload_on_sighup, M2mClientConfig, M2mClock, M2mError, M2mSecret, M2mTokenClient,
+    RetryPolicy,
 };
-use aura_commerce::auth::server::{M2mError, M2mTokenClient};
+use aura_commerce::auth::{Audience, M2mClientId};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,7 +40,11 @@ async fn start_tenant(configure: impl FnOnce(&mut TenantConfig)) -> LocalTenant 
 
 /// Quick retries, so failing tests fail fast.
 fn quick_config(token_url: url::Url, client_id: &str, audience: &str) -> M2mClientConfig {
-    let mut config = M2mClientConfig::new(token_url, client_id, audience);
+    let mut config = M2mClientConfig::new(
+        token_url,
+        M2mClientId::parse(client_id).unwrap(),
+        Audience::parse(audience).unwrap(),
+    );
     config.retry = RetryPolicy {
         max_attempts: 3,
         first_delay: Duration::from_millis(20),
@@ -163,7 +165,11 @@ async fn scripted_token_endpoint(answers: &[Scripted]) -> (url::Url, Script) {
 }
 
 fn scripted_client(url: url::Url, retry: RetryPolicy, timeout: Duration) -> M2mTokenClient {
-    let mut config = M2mClientConfig::new(url, "scripted-m2m", DEFAULT_AUDIENCE);
+    let mut config = M2mClientConfig::new(
+        url,
+        M2mClientId::parse("scripted-m2m").unwrap(),
+        Audience::parse(DEFAULT_AUDIENCE).unwrap(),
+    );
     config.retry = retry;
     config.request_timeout = timeout;
     M2mTokenClient::new(
@@ -489,7 +495,7 @@ async fn sighup_re_reads_the_secret_file() {
         M2mSecret::from_file(&path).unwrap(),
         DEFAULT_AUDIENCE,
     ));
-    let listener = spawn_secret_reload_on_sighup(client.clone()).expect("listening for SIGHUP");
+    let listener = spawn_reload_on_sighup(client.secret().clone()).expect("listening for SIGHUP");
 
     std::fs::write(&path, DEFAULT_M2M_CLIENT_SECRET).unwrap();
     let status = std::process::Command::new("kill")
@@ -511,7 +517,7 @@ async fn sighup_re_reads_the_secret_file() {
 #[tokio::test]
 async fn no_sighup_listener_without_a_secret_file() {
     let tenant = start_tenant(|_| {}).await;
-    assert!(spawn_secret_reload_on_sighup(Arc::new(tenant.default_client())).is_none());
+    assert!(spawn_reload_on_sighup(tenant.default_client().secret().clone()).is_none());
 }
 
 /// Neither the client, its configuration, its secret nor its errors print the secret.

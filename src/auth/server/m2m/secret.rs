@@ -1,11 +1,12 @@
 //! The Machine-to-Machine application's client secret: where it comes from
 //! (`AUTH0_CLIENT_SECRET`, or the file named by `AUTH0_CLIENT_SECRET_FILE`) and the value held
-//! now. A file-backed secret can be re-read, so rotating it needs no restart.
+//! now. A file-backed secret can be re-read — when the tenant refuses it, and on SIGHUP
+//! ([`spawn_reload_on_sighup`]) — so rotating it needs no restart.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -114,6 +115,39 @@ impl fmt::Debug for M2mSecret {
             Some(path) => write!(f, "M2mSecret(<redacted>, from file {})", path.display()),
             None => f.write_str("M2mSecret(<redacted>)"),
         }
+    }
+}
+
+/// Re-reads a file-backed secret whenever the process gets SIGHUP, so a rotated secret is used
+/// from the next token request on. Returns `None` (and listens to nothing) when the secret does
+/// not come from a file, or signals are unavailable.
+pub fn spawn_reload_on_sighup(secret: Arc<M2mSecret>) -> Option<tokio::task::JoinHandle<()>> {
+    secret.file()?;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => hangups,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGHUP; the M2M secret file is re-read only when the tenant refuses the secret");
+                return None;
+            }
+        };
+        Some(tokio::spawn(async move {
+            while hangups.recv().await.is_some() {
+                match secret.reload() {
+                    Ok(true) => tracing::info!("SIGHUP: re-read a new M2M client secret"),
+                    Ok(false) => tracing::info!("SIGHUP: the M2M client secret is unchanged"),
+                    Err(error) => {
+                        tracing::warn!(%error, "SIGHUP: keeping the M2M client secret held")
+                    }
+                }
+            }
+        }))
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 

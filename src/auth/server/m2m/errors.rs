@@ -4,7 +4,7 @@
 //! mistakes that cause them, in the words of the Auth0 guide's troubleshooting section. No
 //! message ever contains the client secret.
 
-use super::m2m_secret::SecretFileError;
+use super::secret::SecretFileError;
 
 /// A failed M2M token request. Cloned to every caller that waited on the same request.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

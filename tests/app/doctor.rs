@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use aura_commerce::config::Settings;
+use aura_commerce::config::{LocalTenantSettings, Settings};
 use aura_commerce::doctor::run_checklist;
 use dev_tenant::{GrantType, Tenant, TenantConfig};
 use tokio::net::TcpListener;
@@ -57,7 +57,8 @@ async fn every_check_passes_against_the_local_tenant() {
         .trim_end_matches('/')
         .parse()
         .unwrap();
-    let report = run_checklist(&Settings::for_local_tenant(addr), "http://127.0.0.1:3000").await;
+    let settings = Settings::for_local_tenant(LocalTenantSettings::at(addr));
+    let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
     assert!(report.all_passed(), "{report}");
     assert_eq!(report.checks.len(), 9, "{report}");
 

@@ -1,11 +1,9 @@
 //! The whole sign-in, over real HTTP with no browser: the tenant's form, the redirect, the code
 //! exchange with PKCE and no secret, then the bearer-protected server function.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{spawn_app, TestOptions, SHOPPER};
+use crate::support::{spawn_app, TestOptions, SHOPPER};
 
 const PASSWORD: &str = dev_tenant::DEMO_PASSWORD;
 

@@ -2,13 +2,11 @@
 //! app trusting an issuer whose keys this test holds. Each row asserts the status, the exact
 //! RFC 6750 `WWW-Authenticate` header and the JSON body's `error`.
 
-mod support;
-
+use crate::support::fake_issuer::{now, FakeIssuer, TestKey};
+use crate::support::{spawn_app_for_issuer, TestOptions};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
-use support::fake_issuer::{now, FakeIssuer, TestKey};
-use support::{spawn_app_for_issuer, TestOptions};
 
 const BARE: &str = r#"Bearer realm="api""#;
 

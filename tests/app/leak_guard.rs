@@ -2,12 +2,10 @@
 //! page, not in any response of a full sign-in and browse, not in the log at trace level.
 //! (The built site is scanned by scripts/test, after it is built.)
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{spawn_app, HtmlForm, TestOptions, SHOPPER};
+use crate::support::{spawn_app, HtmlForm, TestOptions, SHOPPER};
 
 /// Everything the server logs, at every level.
 #[derive(Clone, Default)]

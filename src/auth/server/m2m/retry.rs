@@ -1,8 +1,15 @@
 //! When to try the token endpoint again: bounded attempts and total time, exponential backoff
-//! with jitter, and the tenant's `Retry-After` when it gives one.
+//! with jitter, and the tenant's `Retry-After` when it gives one. A secret from
+//! `AUTH0_CLIENT_SECRET_FILE` is re-read once when the tenant refuses it.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
+
+use super::cache::Fetched;
+use super::clock::M2mClock;
+use super::errors::M2mError;
+use super::secret::M2mSecret;
+use super::token_request::{Attempt, TokenRequest};
 
 /// Limits on retrying 429s, 5xx answers, network errors and timeouts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +71,69 @@ pub fn jitter() -> f64 {
         .build_hasher()
         .finish();
     (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// One token from `request`, retried within `policy`; the deadline is kept on `clock`, the
+/// clock the cache uses.
+pub async fn fetch_with_retries(
+    request: &TokenRequest,
+    secret: &M2mSecret,
+    policy: &RetryPolicy,
+    clock: &M2mClock,
+) -> Result<Fetched, M2mError> {
+    let deadline = clock.now() + policy.max_total;
+    let mut attempts = 0;
+    let mut secret_reread = false;
+    loop {
+        attempts += 1;
+        let sent_at = clock.now();
+        match request.send(&secret.current()).await {
+            Attempt::Token(token, lifetime) => {
+                tracing::info!(
+                    client_id = %request.client_id,
+                    lifetime_secs = lifetime.as_secs(),
+                    "obtained an M2M access token"
+                );
+                return Ok(Fetched {
+                    token,
+                    lifetime,
+                    sent_at,
+                });
+            }
+            Attempt::Refused(error)
+                if error.is_refused_secret() && !secret_reread && secret.file().is_some() =>
+            {
+                secret_reread = true;
+                if !secret.reload()? {
+                    return Err(error);
+                }
+                tracing::info!(
+                    "the tenant refused the M2M secret; re-read a changed secret file, trying again"
+                );
+            }
+            Attempt::Refused(error) => return Err(error),
+            Attempt::Retryable { cause, retry_after } => {
+                let give_up = |last_cause: String| M2mError::Unavailable {
+                    token_url: request.token_url.to_string(),
+                    attempts,
+                    last_cause,
+                };
+                if attempts >= policy.max_attempts {
+                    return Err(give_up(cause));
+                }
+                let delay = policy.delay(attempts, retry_after, jitter());
+                if clock.now() + delay > deadline {
+                    return Err(give_up(format!(
+                        "{cause}; waiting {} ms more would exceed the {} s retry budget",
+                        delay.as_millis(),
+                        policy.max_total.as_secs()
+                    )));
+                }
+                tracing::warn!(attempt = attempts, delay_ms = delay.as_millis() as u64, %cause, "M2M token request failed; retrying");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

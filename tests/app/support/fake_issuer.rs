@@ -127,10 +127,6 @@ impl FakeIssuer {
         self.state.attacker_keys.lock().unwrap().push(key.jwk());
     }
 
-    pub fn publish(&self, key: &TestKey) {
-        self.state.keys.lock().unwrap().push(key.jwk());
-    }
-
     /// From now on, the JWKS endpoint accepts requests and never answers (a hanging tenant).
     pub fn hang(&self, hang: bool) {
         self.state.hang.store(hang, Ordering::SeqCst);

@@ -1,0 +1,84 @@
+//! [`build_state`]: the [`AppState`] for validated [`Settings`], each component built from its
+//! own typed part of them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::config::LeptosOptions;
+
+use crate::app_state::AppState;
+use crate::auth::server::m2m::{M2mClientConfig, M2mSecret};
+use crate::auth::server::token_validator::DEFAULT_LEEWAY;
+use crate::auth::server::{JwksSettings, M2mTokenClient, TokenValidator, ValidatorSettings};
+use crate::catalog::ai_service_client::AiServiceClient;
+use crate::catalog::store::ProductStore;
+use crate::config::{M2mCredentials, Settings};
+
+/// How tokens are validated; the defaults are DESIGN §5's.
+#[derive(Clone, Debug)]
+pub struct AuthOptions {
+    /// Clock leeway on `exp` and `nbf` (default 5 s).
+    pub leeway: Duration,
+    /// Re-fetch cooldown and timeout of the key set (default 30 s and 5 s).
+    pub jwks: JwksSettings,
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        Self {
+            leeway: DEFAULT_LEEWAY,
+            jwks: JwksSettings::default(),
+        }
+    }
+}
+
+/// The state for `settings`; the signing keys are fetched by
+/// [`spawn_key_refresh`](super::spawn_key_refresh). Tests pass other [`AuthOptions`] (a zero
+/// leeway to see expiry promptly, or short timeouts).
+pub fn build_state(
+    settings: &Settings,
+    leptos_options: LeptosOptions,
+    auth: AuthOptions,
+    products: ProductStore,
+) -> AppState {
+    let validator_settings = ValidatorSettings {
+        leeway: auth.leeway,
+        ..ValidatorSettings::new(&settings.public.issuer, &settings.public.audience)
+    };
+    let m2m = settings
+        .m2m
+        .as_ref()
+        .map(|credentials| Arc::new(m2m_client(settings, credentials)));
+    // By default the AI service is this app's own `/api/ai`, reached over HTTP like any
+    // other service would be.
+    let ai_service_url = settings
+        .ai_service_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/api/ai", super::origin_of(leptos_options.site_addr)));
+    let ai_service = m2m
+        .clone()
+        .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
+    AppState {
+        leptos_options,
+        public: settings.public.clone(),
+        validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
+        products,
+        m2m,
+        ai_service,
+        api_cors_origins: settings.api_cors_origins.clone(),
+    }
+}
+
+/// The M2M client for the configured application and API.
+pub fn m2m_client(settings: &Settings, credentials: &M2mCredentials) -> M2mTokenClient {
+    let config = M2mClientConfig::for_issuer(
+        &settings.public.issuer,
+        credentials.client_id.clone(),
+        settings.public.audience.clone(),
+    );
+    let secret = match &credentials.client_secret_file {
+        Some(path) => M2mSecret::loaded_from_file(path, credentials.client_secret.clone()),
+        None => M2mSecret::fixed(credentials.client_secret.clone()),
+    };
+    M2mTokenClient::new(config, secret)
+}

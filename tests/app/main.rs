@@ -1,0 +1,16 @@
+//! The app's integration tests: the real server and the real local tenant on `127.0.0.1:0`,
+//! spoken to over HTTP, one module per area. A single test binary links the app once.
+
+mod ai_service;
+mod catalog_pages;
+mod catalog_permissions;
+mod catalog_store;
+mod doctor;
+mod key_rotation;
+mod leak_guard;
+mod m2m_token_client;
+mod rest_api;
+mod security_headers;
+mod sign_in_flow;
+mod support;
+mod token_rejections;
