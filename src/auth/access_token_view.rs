@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::audience_claim::AudienceClaim;
 use super::dangerous::decode_unverified_payload;
-use super::permissions::granted_permissions;
+use super::permissions::{granted_permissions, Grantee};
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct AccessTokenView {
@@ -22,6 +22,8 @@ pub struct AccessTokenView {
     pub scope: Option<String>,
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
+    #[serde(default)]
+    pub gty: Option<String>,
 }
 
 impl AccessTokenView {
@@ -30,11 +32,20 @@ impl AccessTokenView {
         decode_unverified_payload(jwt)
     }
 
-    /// The `permissions` claim, or the `scope` words when there is none (as the server decides).
+    /// What the token grants, by the server's rule (`auth::permissions`).
     pub fn permissions(&self) -> Vec<String> {
-        granted_permissions(self.permissions.as_deref(), self.scope.as_deref())
-            .map(str::to_owned)
-            .collect()
+        granted_permissions(
+            self.permissions.as_deref(),
+            self.scope.as_deref(),
+            Grantee::from_gty(self.gty.as_deref()),
+        )
+        .map(str::to_owned)
+        .collect()
+    }
+
+    /// Whether the tenant issued a `permissions` claim (it does not when the API's RBAC is off).
+    pub fn has_permissions_claim(&self) -> bool {
+        self.permissions.is_some()
     }
 
     /// The audiences, as a list.

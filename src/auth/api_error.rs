@@ -19,6 +19,10 @@ pub enum ApiError {
     /// The token is valid but lacks a permission (403).
     #[error("Your account does not have the '{0}' permission.")]
     InsufficientScope(String),
+    /// A user token with no `permissions` claim: the API's RBAC is off in Auth0, so it grants
+    /// nothing (403). The message says how to turn it on.
+    #[error("Your sign-in carries no permissions ({RBAC_ADVICE}).", RBAC_ADVICE = crate::auth::permissions::RBAC_ADVICE)]
+    NoPermissionsClaim(String),
     /// The request asked for something that does not exist (404).
     #[error("{0}")]
     NotFound(String),
@@ -52,7 +56,9 @@ impl ApiError {
         use axum::http::StatusCode;
         match self {
             ApiError::Unauthenticated | ApiError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
-            ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            ApiError::InsufficientScope(_) | ApiError::NoPermissionsClaim(_) => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -65,7 +71,9 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated => "invalid_request",
             ApiError::InvalidToken(_) => "invalid_token",
-            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::InsufficientScope(_) | ApiError::NoPermissionsClaim(_) => {
+                "insufficient_scope"
+            }
             ApiError::NotFound(_) => "not_found",
             ApiError::Invalid { .. } => "invalid_request",
             ApiError::Conflict(_) => "conflict",

@@ -10,6 +10,9 @@ pub struct SignedIn {
     pub email: Option<String>,
     pub picture: Option<String>,
     pub permissions: Vec<String>,
+    /// Whether the access token carried a `permissions` claim at all; without one (the API's
+    /// RBAC off in Auth0) it grants nothing, and the UI says how to turn RBAC on.
+    pub permissions_issued: bool,
     /// The access token's audiences and `scope`, shown on the profile page.
     pub audiences: Vec<String>,
     pub scope: Option<String>,

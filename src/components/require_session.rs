@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::auth::permissions::RBAC_ADVICE;
 use crate::auth::session::{use_session, SessionState};
 
 /// What a guarded page may show now.
@@ -59,22 +60,31 @@ pub fn RequireSession(
         });
     }
 
-    move || {
-        match access.get() {
+    move || match access.get() {
         Access::Allowed => children().into_any(),
-        Access::Forbidden => view! {
-            <div class="notice" role="alert">
-                <h1>"No access"</h1>
-                <p>{format!("Your account does not have the '{}' permission this page needs.", permission.unwrap_or_default())}</p>
-                <a href="/products">"Back to the products"</a>
-            </div>
+        Access::Forbidden => {
+            let needed = permission.unwrap_or_default();
+            let why = match session.0.get_untracked() {
+                SessionState::SignedIn(user) if !user.permissions_issued => format!(
+                    "Your sign-in carries no permissions, so it cannot open this page ('{needed}' needed): {RBAC_ADVICE}."
+                ),
+                _ => format!("Your account does not have the '{needed}' permission this page needs."),
+            };
+            view! {
+                <div class="notice" role="alert">
+                    <h1>"No access"</h1>
+                    <p>{why}</p>
+                    <a href="/products">"Back to the products"</a>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Access::Pending | Access::SignedOut => match &pending {
             Some(pending) => pending.run(),
-            None => view! { <p class="status" role="status">"Checking your session…"</p> }.into_any(),
+            None => {
+                view! { <p class="status" role="status">"Checking your session…"</p> }.into_any()
+            }
         },
-    }
     }
 }
 

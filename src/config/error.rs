@@ -23,6 +23,9 @@ pub enum ConfigError {
     #[error("AI_SERVICE_URL is '{value}': use the service's base URL, e.g. https://ai.internal.example/api/ai.")]
     AiServiceUrl { value: String },
 
+    #[error("AI_SERVICE_URL uses plain http:// for {host}: the M2M token travels to the AI service and would be readable on the way, so use https:// (http is only accepted on loopback).")]
+    AiServiceUrlPlainHttp { host: String },
+
     #[error("API_CORS_ORIGINS has '{value}': list origins like https://shop.example.com, separated by commas (no paths, no '*').")]
     CorsOrigin { value: String },
 

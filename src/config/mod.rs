@@ -18,7 +18,9 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
-use crate::auth::identifiers::{Audience, IdentifierError, Issuer, M2mClientId, SpaClientId};
+use crate::auth::identifiers::{
+    is_loopback_host, Audience, IdentifierError, Issuer, M2mClientId, SpaClientId,
+};
 use crate::auth::public_config::TokenStorageKind;
 use crate::auth::server::m2m::read_secret_file;
 use crate::auth::PublicAuthConfig;
@@ -295,10 +297,17 @@ fn parse_dev_tenant_addr(value: Option<String>) -> Result<SocketAddr, ConfigErro
     Ok(addr)
 }
 
-/// A service's base URL: http(s), nothing else.
+/// A service's base URL: https, or plain http on loopback only — the M2M token travels to it,
+/// and its audience is this API, so anyone who reads it in transit could call the API with it.
 fn parse_service_url(value: String) -> Result<String, ConfigError> {
-    match url::Url::parse(&value) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(value),
+    let Ok(parsed) = url::Url::parse(&value) else {
+        return Err(ConfigError::AiServiceUrl { value });
+    };
+    let host = parsed.host_str().unwrap_or_default().to_owned();
+    match parsed.scheme() {
+        "https" => Ok(value),
+        "http" if is_loopback_host(&host) => Ok(value),
+        "http" => Err(ConfigError::AiServiceUrlPlainHttp { host }),
         _ => Err(ConfigError::AiServiceUrl { value }),
     }
 }

@@ -270,6 +270,12 @@ fn each_mistake_is_refused_with_its_own_error() {
             },
         ),
         (
+            vec![("AI_SERVICE_URL", "http://ai.example.com/api/ai")],
+            ConfigError::AiServiceUrlPlainHttp {
+                host: "ai.example.com".into(),
+            },
+        ),
+        (
             vec![("AI_SERVICE_URL", "ftp://ai.example")],
             ConfigError::AiServiceUrl {
                 value: "ftp://ai.example".into(),
@@ -302,6 +308,18 @@ fn each_sentence_names_its_variable() {
             .starts_with("AUTH0_AUDIENCE is 'aura api', which contains whitespace"),
         "{error}"
     );
+}
+
+#[test]
+fn the_ai_service_may_be_plain_http_on_loopback_only() {
+    for url in [
+        "https://ai.example.com/api/ai",
+        "http://127.0.0.1:9000/api/ai",
+        "http://localhost:9000/api/ai",
+    ] {
+        let settings = parse(&[("AI_SERVICE_URL", url)]).unwrap();
+        assert_eq!(settings.ai_service_url.as_deref(), Some(url));
+    }
 }
 
 #[test]

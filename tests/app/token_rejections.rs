@@ -394,3 +394,116 @@ async fn a_verified_token_is_remembered_until_its_exp() {
     );
     assert_eq!(validator.remembered_tokens(), 1);
 }
+
+/// With RBAC off, Auth0 issues user tokens with no `permissions` claim and every API scope the
+/// user asked for in `scope`. Such a token grants nothing: asking for `write:products` does not
+/// let a shopper change a price, over REST or through the server function, and the 403 says
+/// how to turn RBAC on.
+#[tokio::test]
+async fn a_user_token_without_permissions_is_granted_nothing_by_its_scope() {
+    let key = TestKey::generate("k");
+    let issuer = FakeIssuer::start(&[&key]).await;
+    let app = spawn_app_for_issuer(issuer.addr, TestOptions::default()).await;
+    app.wait_until_ready().await;
+    let rbac_off = with(
+        with(
+            issuer.claims(),
+            "scope",
+            Some(json!("openid profile read:products write:products")),
+        ),
+        "permissions",
+        None,
+    );
+    let token = key.sign(&rbac_off);
+
+    let patched = app
+        .patch_api("/api/products/1", &token, &json!({ "price_cents": 1 }))
+        .await;
+    assert_eq!(patched.status(), 403);
+    let challenge = patched.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        challenge.starts_with(r#"Bearer realm="api", error="insufficient_scope", scope="write:products", error_description=""#),
+        "{challenge}"
+    );
+    let body: Value = patched.json().await.unwrap();
+    assert_eq!(body["error"], "insufficient_scope");
+    let description = body["error_description"].as_str().unwrap();
+    assert!(
+        description.contains("Enable RBAC")
+            && description.contains("Add Permissions in the Access Token"),
+        "{description}"
+    );
+
+    let via_fn = app
+        .call_fn(
+            "update_product",
+            Some(&token),
+            "edit[id]=1&edit[price_cents]=1&edit[stock]=1&edit[version]=1",
+        )
+        .await;
+    assert_eq!(via_fn.status(), 403);
+    let body: Value = via_fn.json().await.unwrap();
+    assert!(body["NoPermissionsClaim"].is_string(), "{body}");
+
+    // Reading is refused the same way: `read:products` in scope grants nothing either.
+    assert_eq!(
+        app.get_api("/api/products", Some(&token)).await.status(),
+        403
+    );
+    assert_eq!(
+        app.catalog.get(1).await.unwrap().unwrap().version,
+        1,
+        "nothing was written"
+    );
+}
+
+/// Two `Authorization` headers, a valid one first, are refused with 400 `invalid_request` —
+/// never decided by the first — over REST and through a server function.
+#[tokio::test]
+async fn two_authorization_headers_are_a_400_whatever_the_first_holds() {
+    let key = TestKey::generate("k");
+    let issuer = FakeIssuer::start(&[&key]).await;
+    let app = spawn_app_for_issuer(issuer.addr, TestOptions::default()).await;
+    app.wait_until_ready().await;
+    let valid = format!("Bearer {}", key.sign(&issuer.claims()));
+    let want = r#"Bearer realm="api", error="invalid_request", error_description="send exactly one Authorization header""#;
+
+    let rest = app
+        .api
+        .get(app.url("/api/products"))
+        .header("authorization", &valid)
+        .header("authorization", "Bearer junk")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), 400);
+    assert_eq!(rest.headers()["www-authenticate"], want);
+    let body: Value = rest.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+
+    let server_fn = app
+        .browser
+        .post(app.url("/fn/get_products"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", &valid)
+        .header("authorization", "Bearer junk")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server_fn.status(), 400);
+    assert_eq!(server_fn.headers()["www-authenticate"], want);
+
+    // The control: the valid header alone is accepted.
+    let alone = app
+        .api
+        .get(app.url("/api/products"))
+        .header("authorization", &valid)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(alone.status(), 200);
+}

@@ -41,6 +41,7 @@ pub fn load_state() -> SessionState {
         email: profile.as_ref().and_then(|p| p.email.clone()),
         picture: profile.and_then(|p| p.picture),
         permissions: access.permissions(),
+        permissions_issued: access.has_permissions_claim(),
         audiences: access.audiences(),
         scope: access.scope.clone(),
         expires_at: token_store::expires_at().unwrap_or(access.exp),

@@ -3,10 +3,8 @@
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::audience_claim::AudienceClaim;
-use crate::auth::permissions::granted_permissions;
-
-/// `gty` of tokens issued through the client_credentials grant (Auth0's marker of M2M tokens).
-pub const CLIENT_CREDENTIALS_GTY: &str = "client-credentials";
+pub use crate::auth::permissions::CLIENT_CREDENTIALS_GTY;
+use crate::auth::permissions::{granted_permissions, Grantee};
 
 /// An access token's claims after validation. Wrong JSON types (for example `"exp": "9"`, a
 /// negative or fractional time, or `null`) fail deserialisation, so such a token is invalid
@@ -46,16 +44,30 @@ pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 impl AccessClaims {
-    /// Whether the token grants `permission`: Auth0 RBAC's `permissions` claim when present,
-    /// otherwise the space-separated `scope`.
+    /// Whether the token grants `permission` (`auth::permissions`'s rule: the `permissions`
+    /// claim, or a machine token's `scope`).
     pub fn has_permission(&self, permission: &str) -> bool {
-        granted_permissions(self.permissions.as_deref(), self.scope.as_deref())
-            .any(|granted| granted == permission)
+        granted_permissions(
+            self.permissions.as_deref(),
+            self.scope.as_deref(),
+            self.grantee(),
+        )
+        .any(|granted| granted == permission)
     }
 
     /// Whether this token was issued to a machine (client_credentials) rather than a person.
     pub fn is_machine(&self) -> bool {
-        self.gty.as_deref() == Some(CLIENT_CREDENTIALS_GTY)
+        self.grantee() == Grantee::Machine
+    }
+
+    /// A user's token without a `permissions` claim: Auth0 issues those when the API's RBAC
+    /// (or "Add Permissions in the Access Token") is off, and they are granted nothing.
+    pub fn lacks_permissions_claim(&self) -> bool {
+        self.grantee() == Grantee::User && self.permissions.is_none()
+    }
+
+    fn grantee(&self) -> Grantee {
+        Grantee::from_gty(self.gty.as_deref())
     }
 
     /// The scopes, split.
@@ -141,9 +153,17 @@ mod tests {
     }
 
     #[test]
-    fn scope_is_the_fallback_and_matches_whole_words() {
-        let c = claims(Some("openid read:products"), None);
+    fn a_machines_scope_is_the_fallback_and_matches_whole_words() {
+        let mut c = claims(Some("openid read:products"), None);
+        c.gty = Some(CLIENT_CREDENTIALS_GTY.into());
         assert!(c.has_permission("read:products"));
         assert!(!c.has_permission("read"));
+    }
+
+    #[test]
+    fn a_users_scope_grants_nothing_and_says_why() {
+        let c = claims(Some("openid read:products write:products"), None);
+        assert!(!c.has_permission("write:products"));
+        assert!(c.lacks_permissions_claim());
     }
 }

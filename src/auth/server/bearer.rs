@@ -2,13 +2,26 @@
 
 use axum::http::{header::AUTHORIZATION, HeaderMap};
 
+/// The request carries more than one `Authorization` header: refused, never decided by the
+/// first (a proxy or a client that adds its own would otherwise choose who the caller is).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeveralAuthorizationHeaders;
+
 /// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive; any
-/// other scheme, or no header, is "no bearer token".
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
+/// other scheme, or no header, is "no bearer token"; two headers or more are an error.
+pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, SeveralAuthorizationHeaders> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(SeveralAuthorizationHeaders);
+    }
+    let Some((scheme, token)) = value.to_str().ok().and_then(|v| v.split_once(' ')) else {
+        return Ok(None);
+    };
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    Ok((scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token))
 }
 
 #[cfg(test)]
@@ -23,15 +36,22 @@ mod tests {
 
     #[test]
     fn finds_the_token_whatever_the_scheme_case() {
-        assert_eq!(bearer_token(&headers("Bearer abc")), Some("abc"));
-        assert_eq!(bearer_token(&headers("bearer abc")), Some("abc"));
+        assert_eq!(bearer_token(&headers("Bearer abc")), Ok(Some("abc")));
+        assert_eq!(bearer_token(&headers("bearer abc")), Ok(Some("abc")));
     }
 
     #[test]
     fn other_schemes_and_empty_tokens_are_no_token() {
-        assert_eq!(bearer_token(&headers("Basic abc")), None);
-        assert_eq!(bearer_token(&headers("Bearer ")), None);
-        assert_eq!(bearer_token(&headers("Bearer")), None);
-        assert_eq!(bearer_token(&HeaderMap::new()), None);
+        assert_eq!(bearer_token(&headers("Basic abc")), Ok(None));
+        assert_eq!(bearer_token(&headers("Bearer ")), Ok(None));
+        assert_eq!(bearer_token(&headers("Bearer")), Ok(None));
+        assert_eq!(bearer_token(&HeaderMap::new()), Ok(None));
+    }
+
+    #[test]
+    fn two_authorization_headers_are_refused_whatever_the_first() {
+        let mut two = headers("Bearer good");
+        two.append(AUTHORIZATION, "Bearer junk".parse().unwrap());
+        assert_eq!(bearer_token(&two), Err(SeveralAuthorizationHeaders));
     }
 }

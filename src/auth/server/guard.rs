@@ -15,7 +15,9 @@ pub async fn authenticate(
     validator: &TokenValidator,
     headers: &HeaderMap,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
-    let token = bearer_token(headers).ok_or(AuthRejection::Missing)?;
+    let token = bearer_token(headers)
+        .map_err(|_| AuthRejection::SeveralAuthorizationHeaders)?
+        .ok_or(AuthRejection::Missing)?;
     validator
         .validate(token)
         .await
@@ -31,6 +33,9 @@ pub async fn authorize(
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
     let claims = authenticate(validator, headers).await?;
     if !claims.has_permission(permission) {
+        if claims.lacks_permissions_claim() {
+            return Err(AuthRejection::NoPermissionsClaim(permission.to_owned()));
+        }
         return Err(AuthRejection::InsufficientScope(permission.to_owned()));
     }
     Ok(claims)

@@ -45,6 +45,8 @@ impl Default for JwksSettings {
 /// One RSA signing key of the tenant, parsed for each allowed algorithm it may be used with.
 pub struct SigningKey {
     verifiers: Vec<(SigningAlgorithm, ParsedPublicKey)>,
+    /// The key's `n` and `e` as published, to tell a republished `kid` with other material.
+    material: (String, String),
 }
 
 impl SigningKey {
@@ -169,7 +171,12 @@ impl JwksCache {
         }
         let count = keys.len();
         let mut held = self.keys.write().expect("key lock");
-        if held.keys().any(|kid| !keys.contains_key(kid)) {
+        // A key withdrawn, or republished under its `kid` with other material: tokens it
+        // verified must be verified again.
+        let replaced = held
+            .iter()
+            .any(|(kid, old)| keys.get(kid).is_none_or(|new| new.material != old.material));
+        if replaced {
             self.generation.fetch_add(1, Ordering::SeqCst);
         }
         *held = Arc::new(keys);
@@ -185,7 +192,7 @@ impl JwksCache {
         self.len() == 0
     }
 
-    /// Changes whenever a key is withdrawn from the set.
+    /// Changes whenever a key is withdrawn from the set or its `kid` names other material.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
@@ -294,7 +301,14 @@ fn usable_rsa_key(
     if verifiers.is_empty() {
         return None;
     }
-    Some((jwk.kid, Arc::new(SigningKey { verifiers })))
+    let material = (jwk.n, jwk.e);
+    Some((
+        jwk.kid,
+        Arc::new(SigningKey {
+            verifiers,
+            material,
+        }),
+    ))
 }
 
 #[cfg(test)]

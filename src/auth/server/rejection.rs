@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::token_validator::TokenError;
+use crate::auth::permissions::RBAC_ADVICE;
 use crate::auth::ApiError;
 
 /// Why a request was not let through.
@@ -12,15 +13,23 @@ use crate::auth::ApiError;
 pub enum AuthRejection {
     /// No bearer token: 401 with a bare challenge.
     Missing,
+    /// More than one `Authorization` header: 400 `invalid_request` (RFC 6750 §3.1).
+    SeveralAuthorizationHeaders,
     /// A token that did not validate: 401 `invalid_token`.
     Invalid(TokenError),
     /// A valid token without the permission: 403 `insufficient_scope`.
     InsufficientScope(String),
+    /// A valid user token with no `permissions` claim at all (the API's RBAC is off): 403
+    /// `insufficient_scope`, with a description saying how to turn RBAC on.
+    NoPermissionsClaim(String),
     /// A valid user token on a route for machine-to-machine (client_credentials) tokens only:
     /// 403 `insufficient_scope`, with a description instead of a scope, since no permission
     /// would let a user token in.
     MachineOnly,
 }
+
+/// `error_description` of [`AuthRejection::SeveralAuthorizationHeaders`].
+const SEVERAL_HEADERS: &str = "send exactly one Authorization header";
 
 /// `error_description` of [`AuthRejection::MachineOnly`].
 const MACHINE_ONLY: &str = "this route accepts only machine-to-machine (client_credentials) tokens";
@@ -35,6 +44,9 @@ impl AuthRejection {
     pub fn www_authenticate(&self) -> HeaderValue {
         let value = match self {
             AuthRejection::Missing => r#"Bearer realm="api""#.to_owned(),
+            AuthRejection::SeveralAuthorizationHeaders => format!(
+                r#"Bearer realm="api", error="invalid_request", error_description="{SEVERAL_HEADERS}""#
+            ),
             AuthRejection::Invalid(error) => format!(
                 r#"Bearer realm="api", error="invalid_token", error_description="{}""#,
                 quoted_string_safe(&error.to_string())
@@ -42,6 +54,11 @@ impl AuthRejection {
             AuthRejection::InsufficientScope(scope) => format!(
                 r#"Bearer realm="api", error="insufficient_scope", scope="{}""#,
                 quoted_string_safe(scope)
+            ),
+            AuthRejection::NoPermissionsClaim(scope) => format!(
+                r#"Bearer realm="api", error="insufficient_scope", scope="{}", error_description="{}""#,
+                quoted_string_safe(scope),
+                quoted_string_safe(RBAC_ADVICE)
             ),
             AuthRejection::MachineOnly => format!(
                 r#"Bearer realm="api", error="insufficient_scope", error_description="{MACHINE_ONLY}""#
@@ -55,11 +72,15 @@ impl AuthRejection {
     pub fn error_body(&self) -> (&'static str, String) {
         match self {
             AuthRejection::Missing => ("invalid_request", "No bearer token was sent.".to_owned()),
+            AuthRejection::SeveralAuthorizationHeaders => {
+                ("invalid_request", SEVERAL_HEADERS.to_owned())
+            }
             AuthRejection::Invalid(error) => ("invalid_token", error.to_string()),
             AuthRejection::InsufficientScope(scope) => (
                 "insufficient_scope",
                 format!("The token lacks the '{scope}' permission."),
             ),
+            AuthRejection::NoPermissionsClaim(_) => ("insufficient_scope", RBAC_ADVICE.to_owned()),
             AuthRejection::MachineOnly => ("insufficient_scope", MACHINE_ONLY.to_owned()),
         }
     }
@@ -69,8 +90,13 @@ impl From<AuthRejection> for ApiError {
     fn from(rejection: AuthRejection) -> Self {
         match rejection {
             AuthRejection::Missing => ApiError::Unauthenticated,
+            AuthRejection::SeveralAuthorizationHeaders => ApiError::Invalid {
+                field: "authorization".into(),
+                message: SEVERAL_HEADERS.into(),
+            },
             AuthRejection::Invalid(error) => ApiError::InvalidToken(error.to_string()),
             AuthRejection::InsufficientScope(scope) => ApiError::InsufficientScope(scope),
+            AuthRejection::NoPermissionsClaim(scope) => ApiError::NoPermissionsClaim(scope),
             AuthRejection::MachineOnly => ApiError::InsufficientScope("client_credentials".into()),
         }
     }

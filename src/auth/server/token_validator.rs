@@ -319,6 +319,24 @@ mod tests {
         assert_eq!(validate(&v, &lying).unwrap_err(), TokenError::BadSignature);
     }
 
+    /// A key republished under the same `kid` with other material drops the verdicts the old
+    /// key produced: a token it verified is refused once the new set is loaded.
+    #[test]
+    fn a_kid_republished_with_other_material_forgets_what_the_old_key_verified() {
+        let old = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let new = KeyPair::generate(KeySize::Rsa2048).unwrap();
+        let v = validator(&old, &[SigningAlgorithm::RS256], None);
+        let token = sign(&old, "RS256", &RSA_PKCS1_SHA256);
+        assert!(validate(&v, &token).is_ok());
+        assert_eq!(v.remembered_tokens(), 1);
+
+        let public = PublicKeyComponents::<Vec<u8>>::from(new.public_key());
+        let jwk = serde_json::json!({ "kty": "RSA", "kid": "k1", "n": b64(&public.n), "e": b64(&public.e) });
+        let document = serde_json::json!({ "keys": [jwk] }).to_string();
+        v.keys().load_key_set(document.as_bytes()).unwrap();
+        assert_eq!(validate(&v, &token).unwrap_err(), TokenError::BadSignature);
+    }
+
     #[test]
     fn headers_must_be_objects_with_a_string_alg() {
         assert!(json_object::<TokenHeader>(br#"{"alg":"RS256","kid":"k"}"#).is_some());
