@@ -137,6 +137,16 @@ impl OAuthError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }
 
+    /// 421 `invalid_request`: the request's `Host` is not this tenant (DNS rebinding).
+    pub fn misdirected(host: &str) -> Self {
+        let host: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+        Self::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "invalid_request",
+            format!("This tenant does not serve the host '{host}'."),
+        )
+    }
+
     /// 400 `unsupported_grant_type`.
     pub fn unsupported_grant_type(grant_type: &str) -> Self {
         Self::new(

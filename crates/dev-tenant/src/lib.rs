@@ -34,6 +34,7 @@ pub mod config;
 mod cors;
 mod discovery;
 mod errors;
+mod host_check;
 mod issue;
 mod keys;
 mod login_page;
@@ -112,8 +113,15 @@ impl Tenant {
         }
     }
 
-    /// The HTTP routes.
+    /// The HTTP routes. Requests naming a host other than the issuer's are refused; requests
+    /// with no host at all (tower's `oneshot`) are served.
     pub fn router(&self) -> Router {
+        self.routes(host_check::AllowedHosts::for_issuer(
+            &self.state.config.issuer,
+        ))
+    }
+
+    fn routes(&self, hosts: host_check::AllowedHosts) -> Router {
         let cors = cors::layer(&self.state.config);
         let browser_facing = Router::new()
             .route(
@@ -134,10 +142,17 @@ impl Tenant {
             .route("/oidc/logout", get(logout::oidc_logout))
             .merge(browser_facing)
             .layer(DefaultBodyLimit::max(64 * 1024))
+            // Outermost, so a request for another host reaches no route, not even CORS.
+            .layer(axum::middleware::from_fn_with_state(
+                hosts,
+                host_check::require_own_host,
+            ))
             .with_state(self.state.clone())
     }
 
-    /// Serves on `listener` until `shutdown` completes. Refuses a non-loopback address.
+    /// Serves on `listener` until `shutdown` completes. Refuses a non-loopback address. Answers
+    /// only requests whose `Host` is the issuer's host, the bound address, or `localhost` on the
+    /// bound port (DNS rebinding); others get 421.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
@@ -145,7 +160,8 @@ impl Tenant {
     ) -> Result<(), TenantError> {
         let addr = ensure_loopback(&listener)?;
         tracing::info!(%addr, issuer = %self.state.config.issuer, "local tenant listening");
-        axum::serve(listener, self.router())
+        let hosts = host_check::AllowedHosts::for_socket(&self.state.config.issuer, addr);
+        axum::serve(listener, self.routes(hosts))
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| TenantError::Io {

@@ -7,6 +7,7 @@ mod client_credentials;
 mod cors;
 mod discovery;
 mod handle;
+mod host_check;
 mod logout;
 mod oneshot;
 mod refresh;
