@@ -26,6 +26,9 @@ pub(crate) struct TokenResponse {
     pub token_type: &'static str,
     pub expires_in: u64,
     pub scope: String,
+    /// The refresh-token family this response started; never sent.
+    #[serde(skip)]
+    pub refresh_family: Option<String>,
 }
 
 /// What a user's token set is for.
@@ -113,7 +116,7 @@ pub(crate) fn user_tokens(
         None
     };
 
-    let refresh_token = if grant.new_refresh_token && has("offline_access") {
+    let (refresh_token, refresh_family) = if grant.new_refresh_token && has("offline_access") {
         let family = Grant {
             client_id: grant.client.client_id.clone(),
             subject: sub.clone(),
@@ -121,14 +124,13 @@ pub(crate) fn user_tokens(
             audience: grant.audience.clone(),
             auth_time: grant.auth_time,
         };
-        Some(
-            state
-                .refresh
-                .issue(family, now, &config.lifetimes)
-                .map_err(|e| OAuthError::server_error(&e))?,
-        )
+        let (token, family_id) = state
+            .refresh
+            .issue(family, now, &config.lifetimes)
+            .map_err(|e| OAuthError::server_error(&e))?;
+        (Some(token), Some(family_id))
     } else {
-        None
+        (None, None)
     };
 
     state.counters.tokens_issued.fetch_add(1, Ordering::SeqCst);
@@ -139,6 +141,7 @@ pub(crate) fn user_tokens(
         token_type: "Bearer",
         expires_in: config.lifetimes.access_token_secs,
         scope,
+        refresh_family,
     })
 }
 
@@ -214,5 +217,6 @@ pub(crate) fn m2m_token(
         token_type: "Bearer",
         expires_in: config.lifetimes.access_token_secs,
         scope,
+        refresh_family: None,
     })
 }

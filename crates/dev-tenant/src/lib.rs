@@ -46,6 +46,7 @@ mod request;
 mod revoke;
 mod state;
 mod token;
+mod used_codes;
 mod userinfo;
 mod verify;
 
@@ -99,6 +100,7 @@ impl Tenant {
                 clock: clock::Clock::default(),
                 login_transactions: ExpiringMap::new(),
                 codes: ExpiringMap::new(),
+                used_codes: used_codes::UsedCodes::new(),
                 sessions: ExpiringMap::new(),
                 refresh,
                 counters: Arc::new(Counters::default()),

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::TenantConfig;
 use crate::keys::KeySet;
 use crate::refresh::RefreshStore;
+use crate::used_codes::UsedCodes;
 
 /// Shared by all handlers through axum's `State`.
 pub(crate) type SharedState = Arc<TenantState>;
@@ -19,6 +20,7 @@ pub(crate) struct TenantState {
     pub clock: Clock,
     pub login_transactions: ExpiringMap<LoginTransaction>,
     pub codes: ExpiringMap<PendingCode>,
+    pub used_codes: UsedCodes,
     pub sessions: ExpiringMap<Session>,
     pub refresh: RefreshStore,
     pub counters: Arc<Counters>,

@@ -98,10 +98,15 @@ fn authorization_code(
     }
     let now = state.clock.now();
     // Taking the code removes it, whatever happens next: a code is good for one attempt only.
-    let pending = state
-        .codes
-        .take(code, now)
-        .ok_or_else(OAuthError::invalid_code)?;
+    let Some(pending) = state.codes.take(code, now) else {
+        revoke_what_the_code_issued(state, code, now);
+        return Err(OAuthError::invalid_code());
+    };
+    state.used_codes.first_use(
+        code,
+        now,
+        now + state.config.lifetimes.authorization_code_secs,
+    );
     if pending.request.client_id != client.client_id {
         return Err(OAuthError::invalid_code());
     }
@@ -126,7 +131,7 @@ fn authorization_code(
         .user_by_subject(&pending.subject)
         .ok_or_else(OAuthError::invalid_code)?;
     let scope = granted_user_scopes(&pending.request.scope, client, user);
-    issue::user_tokens(
+    let tokens = issue::user_tokens(
         state,
         UserGrant {
             client,
@@ -137,7 +142,33 @@ fn authorization_code(
             auth_time: pending.auth_time,
             new_refresh_token: true,
         },
-    )
+    )?;
+    if let Some(family_id) = &tokens.refresh_family {
+        if !state.used_codes.started_family(code, family_id) {
+            // The code came back while this answer was being made: it is as compromised as if
+            // the replay had come later.
+            revoke_family(state, family_id);
+        }
+    }
+    Ok(tokens)
+}
+
+/// A code presented again after its first use: revoke the refresh tokens that use issued, since
+/// either the code leaked or the first answer went to someone else.
+fn revoke_what_the_code_issued(state: &TenantState, code: &str, now: u64) {
+    if let Some(family_id) = state.used_codes.replayed(code, now) {
+        revoke_family(state, &family_id);
+    }
+}
+
+fn revoke_family(state: &TenantState, family_id: &str) {
+    match state.refresh.revoke_family(family_id) {
+        Ok(revoked) => tracing::warn!(
+            revoked,
+            "authorization code reused; its refresh tokens revoked"
+        ),
+        Err(e) => tracing::error!(error = %e, "revoking the refresh tokens of a reused code"),
+    }
 }
 
 fn refresh_token(

@@ -284,6 +284,16 @@ impl TestTenant {
         .await
     }
 
+    /// Spends a refresh token as the SPA does (form-encoded, no secret, no DPoP proof).
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.token_form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", DEFAULT_SPA_CLIENT_ID),
+            ("refresh_token", refresh_token),
+        ])
+        .await
+    }
+
     pub async fn token_form(&self, params: &[(&str, &str)]) -> Reply {
         read(
             self.http
