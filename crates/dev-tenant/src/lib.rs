@@ -44,6 +44,7 @@ mod random;
 mod refresh;
 mod request;
 mod revoke;
+mod sign_in_throttle;
 mod state;
 mod token;
 mod used_codes;
@@ -102,6 +103,7 @@ impl Tenant {
                 codes: ExpiringMap::new(),
                 used_codes: used_codes::UsedCodes::new(),
                 sessions: ExpiringMap::new(),
+                sign_in_throttle: sign_in_throttle::SignInThrottle::new(),
                 refresh,
                 counters: Arc::new(Counters::default()),
             }),

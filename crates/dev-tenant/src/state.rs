@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::TenantConfig;
 use crate::keys::KeySet;
 use crate::refresh::RefreshStore;
+use crate::sign_in_throttle::SignInThrottle;
 use crate::used_codes::UsedCodes;
 
 /// Shared by all handlers through axum's `State`.
@@ -22,6 +23,7 @@ pub(crate) struct TenantState {
     pub codes: ExpiringMap<PendingCode>,
     pub used_codes: UsedCodes,
     pub sessions: ExpiringMap<Session>,
+    pub sign_in_throttle: SignInThrottle,
     pub refresh: RefreshStore,
     pub counters: Arc<Counters>,
 }

@@ -12,6 +12,7 @@ mod logout;
 mod oneshot;
 mod refresh;
 mod sign_in;
+mod sign_in_throttle;
 mod standard_client;
 mod support;
 mod token_errors;
