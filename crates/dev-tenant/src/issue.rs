@@ -44,11 +44,13 @@ pub(crate) struct UserGrant<'a> {
 }
 
 /// The scopes a user's token carries: identity scopes as asked (`offline_access` only if the
-/// client may refresh), API scopes only when the user holds that permission (Auth0 RBAC).
+/// client may refresh); API scopes only when the user holds that permission with RBAC on, every
+/// one asked with RBAC off (what Auth0 does when the API does not enforce RBAC).
 pub(crate) fn granted_user_scopes(
     asked: &[String],
     client: &ClientConfig,
     user: &UserConfig,
+    rbac: bool,
 ) -> Vec<String> {
     asked
         .iter()
@@ -56,7 +58,7 @@ pub(crate) fn granted_user_scopes(
             if s.as_str() == "offline_access" {
                 client.allows(GrantType::RefreshToken)
             } else {
-                OIDC_SCOPES.contains(&s.as_str()) || user.permissions.contains(s)
+                !rbac || OIDC_SCOPES.contains(&s.as_str()) || user.permissions.contains(s)
             }
         })
         .cloned()
@@ -81,7 +83,7 @@ pub(crate) fn user_tokens(
     } else {
         json!(grant.audience)
     };
-    let access_claims = json!({
+    let mut access_claims = json!({
         "iss": config.issuer,
         "sub": sub,
         "aud": aud,
@@ -89,8 +91,10 @@ pub(crate) fn user_tokens(
         "exp": now + config.lifetimes.access_token_secs,
         "azp": grant.client.client_id,
         "scope": scope,
-        "permissions": grant.user.permissions,
     });
+    if config.rbac_enabled(&grant.audience) {
+        access_claims["permissions"] = json!(grant.user.permissions);
+    }
     let access_token = key
         .sign(&access_claims)
         .map_err(|e| OAuthError::server_error(&e))?;

@@ -60,8 +60,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use config::{
-    ApiGrant, ClientConfig, ClientSecret, ConfigFile, GrantType, Lifetimes, TenantConfig,
-    UserConfig,
+    ApiConfig, ApiGrant, ClientConfig, ClientSecret, ConfigFile, GrantType, Lifetimes,
+    TenantConfig, UserConfig,
 };
 pub use errors::{OAuthError, TenantError};
 pub use keys::Jwk;

@@ -130,7 +130,8 @@ fn authorization_code(
         .config
         .user_by_subject(&pending.subject)
         .ok_or_else(OAuthError::invalid_code)?;
-    let scope = granted_user_scopes(&pending.request.scope, client, user);
+    let rbac = state.config.rbac_enabled(&pending.request.audience);
+    let scope = granted_user_scopes(&pending.request.scope, client, user, rbac);
     let tokens = issue::user_tokens(
         state,
         UserGrant {
