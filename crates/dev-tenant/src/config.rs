@@ -36,6 +36,17 @@ pub struct TenantConfig {
     pub lifetimes: Lifetimes,
     /// Per-API settings (Auth0's API "RBAC settings"). An API not listed has RBAC on.
     pub apis: Vec<ApiConfig>,
+    /// DPoP at `/oauth/token`. Proofs are honoured whenever sent; this says what else applies.
+    pub dpop: DpopConfig,
+}
+
+/// DPoP settings (RFC 9449). Default: no server nonce.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DpopConfig {
+    /// Require the tenant's nonce in every proof: a proof without it gets 400
+    /// `use_dpop_nonce` and the nonce in a `DPoP-Nonce` header (sent on every token response).
+    pub nonce: bool,
 }
 
 /// Settings of one API (Auth0 "resource server"), named by its identifier (`audience`).
@@ -270,6 +281,8 @@ pub struct ConfigFile {
     pub lifetimes: Option<Lifetimes>,
     /// Added or replacing per-API settings (same identifier replaces).
     pub apis: Vec<ApiConfig>,
+    /// Replaces the DPoP settings.
+    pub dpop: Option<DpopConfig>,
 }
 
 impl TenantConfig {
@@ -338,6 +351,7 @@ impl TenantConfig {
             state_dir: None,
             lifetimes: Lifetimes::default(),
             apis: Vec::new(),
+            dpop: DpopConfig::default(),
         };
         config.allow_app_origin("http://127.0.0.1:3000");
         config.allow_app_origin("http://localhost:3000");
@@ -395,6 +409,9 @@ impl TenantConfig {
         }
         if let Some(lifetimes) = file.lifetimes {
             self.lifetimes = lifetimes;
+        }
+        if let Some(dpop) = file.dpop {
+            self.dpop = dpop;
         }
         for api in file.apis {
             self.apis.retain(|a| a.identifier != api.identifier);
@@ -599,7 +616,8 @@ mod tests {
                           { "email": "ops@aura.test", "password": "aura-demo", "name": "Olu Ops",
                             "permissions": ["read:products"] }],
                 "allowed_app_origins": ["http://127.0.0.1:8080"],
-                "apis": [{ "identifier": "https://inventory.example", "rbac": false }]
+                "apis": [{ "identifier": "https://inventory.example", "rbac": false }],
+                "dpop": { "nonce": true }
             }"#,
         )
         .unwrap();
@@ -611,6 +629,7 @@ mod tests {
         config.extend(file);
         assert!(!config.rbac_enabled("https://inventory.example"));
         assert!(config.rbac_enabled(DEFAULT_AUDIENCE));
+        assert!(config.dpop.nonce);
         config.validate().unwrap();
         assert!(config.knows_audience("https://inventory.example"));
         assert_eq!(config.lifetimes.access_token_secs, 600);

@@ -192,6 +192,22 @@ impl OAuthError {
         )
     }
 
+    /// 400 `invalid_dpop_proof`: the `DPoP` header is malformed, fails a check, or is missing or
+    /// made with another key where the refresh token is bound to one.
+    pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
+    }
+
+    /// 400 `use_dpop_nonce`: nonce mode is on and the proof lacks the current nonce, which the
+    /// response's `DPoP-Nonce` header carries.
+    pub fn use_dpop_nonce() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "use_dpop_nonce",
+            "Authorization server requires nonce in DPoP proof",
+        )
+    }
+
     /// 401 `invalid_token` for `/userinfo`.
     pub fn invalid_token(description: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "invalid_token", description)

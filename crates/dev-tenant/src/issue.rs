@@ -41,6 +41,9 @@ pub(crate) struct UserGrant<'a> {
     pub auth_time: u64,
     /// Whether to start a refresh-token family (false when rotating: the caller has the token).
     pub new_refresh_token: bool,
+    /// The thumbprint of the request's DPoP key: the access token is bound to it (`cnf.jkt`,
+    /// `token_type: DPoP`), and so is a public client's new refresh-token family.
+    pub dpop_jkt: Option<String>,
 }
 
 /// The scopes a user's token carries: identity scopes as asked (`offline_access` only if the
@@ -95,6 +98,9 @@ pub(crate) fn user_tokens(
     if config.rbac_enabled(&grant.audience) {
         access_claims["permissions"] = json!(grant.user.permissions);
     }
+    if let Some(jkt) = &grant.dpop_jkt {
+        access_claims["cnf"] = json!({ "jkt": jkt });
+    }
     let access_token = key
         .sign(&access_claims)
         .map_err(|e| OAuthError::server_error(&e))?;
@@ -127,6 +133,9 @@ pub(crate) fn user_tokens(
             scope: grant.scope.clone(),
             audience: grant.audience.clone(),
             auth_time: grant.auth_time,
+            // RFC 9449 §5: a public client's refresh token is bound to its key; a confidential
+            // client's is already bound to the client's own authentication.
+            jkt: grant.dpop_jkt.clone().filter(|_| grant.client.is_public()),
         };
         let (token, family_id) = state
             .refresh
@@ -142,7 +151,11 @@ pub(crate) fn user_tokens(
         access_token,
         id_token,
         refresh_token,
-        token_type: "Bearer",
+        token_type: if grant.dpop_jkt.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        },
         expires_in: config.lifetimes.access_token_secs,
         scope,
         refresh_family,

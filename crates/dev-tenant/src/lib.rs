@@ -33,6 +33,7 @@ mod clock;
 pub mod config;
 mod cors;
 mod discovery;
+mod dpop;
 mod errors;
 mod host_check;
 mod issue;
@@ -60,7 +61,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use config::{
-    ApiConfig, ApiGrant, ClientConfig, ClientSecret, ConfigFile, GrantType, Lifetimes,
+    ApiConfig, ApiGrant, ClientConfig, ClientSecret, ConfigFile, DpopConfig, GrantType, Lifetimes,
     TenantConfig, UserConfig,
 };
 pub use errors::{OAuthError, TenantError};
@@ -94,11 +95,13 @@ impl Tenant {
             None => keys::SigningKey::generate()?,
         };
         let refresh = refresh::RefreshStore::open(config.state_dir.clone())?;
+        let clock = clock::Clock::default();
         Ok(Self {
             state: Arc::new(TenantState {
+                dpop: dpop::DpopVerifier::new(clock.now()),
                 config,
                 keys: keys::KeySet::new(key),
-                clock: clock::Clock::default(),
+                clock,
                 login_transactions: ExpiringMap::new(),
                 codes: ExpiringMap::new(),
                 used_codes: used_codes::UsedCodes::new(),

@@ -30,6 +30,10 @@ pub(crate) struct Grant {
     pub scope: Vec<String>,
     pub audience: String,
     pub auth_time: u64,
+    /// The DPoP key (RFC 7638 thumbprint) a public client's family is bound to: every refresh
+    /// must carry a proof made with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jkt: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

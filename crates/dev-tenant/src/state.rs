@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::clock::Clock;
 use crate::config::TenantConfig;
+use crate::dpop::DpopVerifier;
 use crate::keys::KeySet;
 use crate::refresh::RefreshStore;
 use crate::sign_in_throttle::SignInThrottle;
@@ -25,6 +26,7 @@ pub(crate) struct TenantState {
     pub sessions: ExpiringMap<Session>,
     pub sign_in_throttle: SignInThrottle,
     pub refresh: RefreshStore,
+    pub dpop: DpopVerifier,
     pub counters: Arc<Counters>,
 }
 

@@ -6,6 +6,8 @@ mod binary;
 mod client_credentials;
 mod cors;
 mod discovery;
+mod dpop;
+mod dpop_proof;
 mod handle;
 mod host_check;
 mod logout;
