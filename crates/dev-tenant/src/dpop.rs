@@ -282,6 +282,33 @@ mod tests {
         );
     }
 
+    /// A `jti` is refused while remembered, and forgotten once its proof could no longer pass
+    /// the `iat` check; a full cache refuses rather than forgets.
+    #[test]
+    fn the_replay_cache_refuses_repeats_and_refuses_when_full() {
+        let verifier = DpopVerifier::new(0);
+        verifier.remember_jti("k", "a", 1_000).unwrap();
+        let replay = verifier
+            .remember_jti("k", "a", 1_000 + 2 * IAT_WINDOW_SECS)
+            .unwrap_err();
+        assert_eq!(replay.error, "invalid_dpop_proof");
+        assert_eq!(
+            replay.description,
+            "The DPoP proof jti has been used before."
+        );
+        verifier.remember_jti("other-key", "a", 1_000).unwrap();
+        verifier
+            .remember_jti("k", "a", 1_001 + 2 * IAT_WINDOW_SECS)
+            .unwrap();
+
+        for n in 0..REPLAY_CAPACITY {
+            let _ = verifier.remember_jti("k", &n.to_string(), 5_000);
+        }
+        let full = verifier.remember_jti("k", "one more", 5_000).unwrap_err();
+        assert_eq!(full.status, axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(full.description, "Too many DPoP proofs; try again shortly.");
+    }
+
     /// The nonce rotates; the previous one stays good for one more lifetime.
     #[test]
     fn nonces_rotate_and_the_previous_one_is_still_accepted() {

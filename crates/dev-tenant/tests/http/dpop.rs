@@ -323,6 +323,21 @@ async fn bad_proofs_are_refused() {
             "The DPoP proof header is not a JSON object.".into(),
         ),
         (
+            "header not base64url",
+            vec![format!("!!!.{}", good.split_once('.').unwrap().1)],
+            "The DPoP proof header is not base64url.".into(),
+        ),
+        (
+            "payload not JSON",
+            vec![key.sign_raw(&header.to_string(), "not json")],
+            "The DPoP proof payload is not a JSON object.".into(),
+        ),
+        (
+            "oversized",
+            vec![with_claims(&|c| c["pad"] = json!("x".repeat(9000)))],
+            "The DPoP header is not a JWT.".into(),
+        ),
+        (
             "two DPoP headers",
             vec![key.proof(&tenant, None), key.proof(&tenant, None)],
             "Only one DPoP header is allowed.".into(),

@@ -60,10 +60,15 @@ impl DpopKey {
 
     /// Signs any header and claims with this key (ES256, whatever the header says).
     pub fn sign(&self, header: &Value, claims: &Value) -> String {
+        self.sign_raw(&header.to_string(), &claims.to_string())
+    }
+
+    /// Signs a header and payload given as text, JSON or not.
+    pub fn sign_raw(&self, header: &str, payload: &str) -> String {
         let input = format!(
             "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
         );
         let signature = self
             .pair
