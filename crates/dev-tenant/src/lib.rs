@@ -2,10 +2,13 @@
 //! token validation and machine-to-machine calls work on a fresh clone with no account.
 //!
 //! It serves OpenID discovery, a JWKS with RS256 keys, `/authorize` with an HTML sign-in form
-//! for demo users, `/oauth/token` with the authorization_code (PKCE S256), refresh_token
-//! (rotating, with reuse detection) and client_credentials grants, `/oauth/revoke`, `/userinfo`,
-//! `/v2/logout` and `/oidc/logout`. Claims, error bodies and status codes are Auth0's. The crate's README lists
-//! the defaults, endpoints and errors.
+//! for demo users (repeated wrong passwords are locked out for a growing delay), `/oauth/token`
+//! with the authorization_code (PKCE S256; a reused code revokes what it issued), refresh_token
+//! (rotating, with reuse detection) and client_credentials grants and DPoP proofs (RFC 9449),
+//! `/oauth/revoke`, `/userinfo`, `/v2/logout` and `/oidc/logout`. It answers only requests
+//! addressed to its own host (DNS rebinding). RBAC can be turned off per API
+//! ([`ApiConfig`]), and a DPoP server nonce on ([`DpopConfig`]). Claims, error bodies and status
+//! codes are Auth0's. The crate's README lists the defaults, endpoints and errors.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), dev_tenant::TenantError> {
@@ -16,11 +19,16 @@
 //! ```
 //!
 //! # Layout
-//! - [`config`]: clients, users, lifetimes, the JSON file that extends the defaults.
+//! - [`config`]: clients, users, lifetimes, per-API RBAC, DPoP settings, the JSON file that
+//!   extends the defaults.
+//! - `host_check`: refusing requests whose `Host` is not the tenant (DNS rebinding).
 //! - `keys`: RSA signing keys, their persistence and the JWKS.
 //! - `discovery`: `/.well-known/openid-configuration` and `/.well-known/jwks.json`.
 //! - `authorize`, `login_page`: `/authorize`, the sign-in form and its `POST /u/login`.
+//! - `sign_in_throttle`: counting failed sign-ins and locking out repeated guessing.
 //! - `token`, `issue`, `refresh`: `/oauth/token`, minting tokens, refresh-token families.
+//! - `used_codes`: codes already presented, so a reuse revokes the family it started.
+//! - `dpop`: checking DPoP proofs, key thumbprints, the replay cache and the server nonce.
 //! - `request`, `revoke`: token-endpoint parameters and client authentication; `/oauth/revoke`.
 //! - `userinfo`, `logout`, `verify`: `/userinfo`, `/v2/logout`, `/oidc/logout`, and checking
 //!   the tenant's own tokens.
