@@ -1,5 +1,6 @@
-//! DPoP proofs at the token endpoint (RFC 9449): checking the `DPoP` header, the key thumbprint
-//! that binds tokens to the proof's key, the replay cache and the optional server nonce.
+//! DPoP proofs (RFC 9449) at the token endpoint and `/userinfo`: checking the `DPoP` header, the
+//! key thumbprint that binds tokens to the proof's key, the replay cache and the optional server
+//! nonce.
 //!
 //! A proof is honoured whenever one is sent (as Auth0 does for applications with DPoP on); the
 //! tenant setting only decides whether a server nonce is required.
@@ -29,6 +30,17 @@ const MAX_PROOF_BYTES: usize = 8 * 1024;
 const REPLAY_CAPACITY: usize = 10_000;
 /// A server nonce is replaced after this long; the one before stays good for as long again.
 const NONCE_LIFETIME_SECS: u64 = 300;
+
+/// The request a proof must be for.
+pub(crate) struct ProofTarget<'a> {
+    /// The HTTP method (`htm`).
+    pub htm: &'a str,
+    /// The endpoint URL without query and fragment (`htu`).
+    pub htu: &'a str,
+    /// The access token the request presents, whose hash the proof must carry (`ath`); `None`
+    /// at the token endpoint.
+    pub access_token: Option<&'a str>,
+}
 
 /// A proof that passed every check: the RFC 7638 thumbprint of its key, for `cnf.jkt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,16 +167,17 @@ impl DpopVerifier {
         nonces.current == nonce || nonces.previous.as_deref() == Some(nonce)
     }
 
-    /// Checks the request's `DPoP` header, if any, for a request to `htu` with method POST.
-    /// `Ok(None)`: no proof was sent. With `require_nonce`, a proof without the current nonce
-    /// is answered `use_dpop_nonce`.
+    /// Checks the request's `DPoP` header, if any, as a proof for `target`. `Ok(None)`: no
+    /// proof was sent. With `require_nonce`, a proof without the current nonce is answered
+    /// `use_dpop_nonce`.
     pub fn check(
         &self,
         headers: &HeaderMap,
-        htu: &str,
+        target: &ProofTarget<'_>,
         now: u64,
         require_nonce: bool,
     ) -> Result<Option<DpopProof>, OAuthError> {
+        let htu = target.htu;
         let mut values = headers.get_all("dpop").iter();
         let Some(value) = values.next() else {
             return Ok(None);
@@ -203,8 +216,11 @@ impl DpopVerifier {
 
         let claims = decode_json(claims_b64, "payload")?;
         let claim = |name: &str| claims.get(name).and_then(Value::as_str);
-        if claim("htm") != Some("POST") {
-            return Err(invalid("The DPoP proof htm must be 'POST'."));
+        if claim("htm") != Some(target.htm) {
+            return Err(invalid(&format!(
+                "The DPoP proof htm must be '{}'.",
+                target.htm
+            )));
         }
         if claim("htu").map(without_query_and_fragment) != Some(htu) {
             return Err(invalid(&format!("The DPoP proof htu must be '{htu}'.")));
@@ -221,6 +237,14 @@ impl DpopVerifier {
         let jti = claim("jti")
             .filter(|j| !j.is_empty() && j.len() <= 256)
             .ok_or_else(|| invalid("The DPoP proof has no jti."))?;
+        if let Some(token) = target.access_token {
+            let expected = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
+            if claim("ath") != Some(expected.as_str()) {
+                return Err(invalid(
+                    "The DPoP proof ath must be the SHA-256 hash of the access token.",
+                ));
+            }
+        }
         if require_nonce && !claim("nonce").is_some_and(|n| self.nonce_is_current(n, now)) {
             return Err(OAuthError::use_dpop_nonce());
         }

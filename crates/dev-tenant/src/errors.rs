@@ -246,6 +246,16 @@ impl IntoResponse for OAuthError {
                 headers.insert(axum::http::header::WWW_AUTHENTICATE, v);
             }
         }
+        if self.status == StatusCode::UNAUTHORIZED && self.error == "invalid_dpop_proof" {
+            let challenge = format!(
+                "DPoP algs=\"{}\", error=\"invalid_dpop_proof\", error_description=\"{}\"",
+                crate::dpop::SIGNING_ALGS.join(" "),
+                self.description.replace('"', "'")
+            );
+            if let Ok(v) = axum::http::HeaderValue::from_str(&challenge) {
+                headers.insert(axum::http::header::WWW_AUTHENTICATE, v);
+            }
+        }
         response
     }
 }

@@ -19,6 +19,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, GrantType};
+use crate::dpop::ProofTarget;
 use crate::errors::OAuthError;
 use crate::issue::{self, granted_user_scopes, UserGrant};
 use crate::refresh::{Grant, Rotation};
@@ -60,12 +61,15 @@ fn dpop_key(
     if grant == GrantType::ClientCredentials {
         return Ok(None);
     }
-    let proof = state.dpop.check(
-        headers,
-        &state.config.endpoint("oauth/token"),
-        state.clock.now(),
-        state.config.dpop.nonce,
-    )?;
+    let htu = state.config.endpoint("oauth/token");
+    let target = ProofTarget {
+        htm: "POST",
+        htu: &htu,
+        access_token: None,
+    };
+    let proof = state
+        .dpop
+        .check(headers, &target, state.clock.now(), state.config.dpop.nonce)?;
     Ok(proof.map(|p| p.jkt))
 }
 

@@ -386,3 +386,97 @@ async fn a_bad_proof_at_refresh_is_refused_without_spending_the_token() {
         .await;
     assert_dpop_tokens(&reply);
 }
+
+/// `/userinfo` takes a DPoP-bound token only with the DPoP scheme and a proof by its key for
+/// `GET {issuer}userinfo` carrying the token's hash; as Bearer it is refused, so a stolen bound
+/// token is useless there.
+#[tokio::test]
+async fn userinfo_requires_a_proof_for_a_bound_token() {
+    let tenant = TestTenant::start().await;
+    let key = DpopKey::new();
+    let body = assert_dpop_tokens(&exchange_with_proof(&tenant, &key.proof(&tenant, None)).await);
+    let token = body["access_token"].as_str().unwrap();
+    let ask = |authorization: String, proof: Option<String>| {
+        let mut request = tenant
+            .http
+            .get(tenant.url("userinfo"))
+            .header("authorization", authorization);
+        if let Some(proof) = proof {
+            request = request.header("DPoP", proof);
+        }
+        async move { crate::support::read(request.send().await.unwrap()).await }
+    };
+
+    let ok = ask(
+        format!("DPoP {token}"),
+        Some(key.userinfo_proof(&tenant, token)),
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.json()["email"], "shopper@aura.test");
+
+    let as_bearer = ask(format!("Bearer {token}"), None).await;
+    assert_oauth_error(
+        &as_bearer,
+        401,
+        "invalid_token",
+        "The token is DPoP-bound; send it with the DPoP scheme and a proof.",
+    );
+    let no_proof = ask(format!("DPoP {token}"), None).await;
+    assert_oauth_error(
+        &no_proof,
+        401,
+        "invalid_dpop_proof",
+        "A DPoP proof is required.",
+    );
+    assert!(no_proof
+        .header("www-authenticate")
+        .unwrap()
+        .starts_with("DPoP algs=\"ES256\", error=\"invalid_dpop_proof\""));
+    let other_key = DpopKey::new();
+    let wrong_key = ask(
+        format!("DPoP {token}"),
+        Some(other_key.userinfo_proof(&tenant, token)),
+    )
+    .await;
+    assert_oauth_error(
+        &wrong_key,
+        401,
+        "invalid_dpop_proof",
+        "The DPoP proof key is not the one the token is bound to.",
+    );
+    let wrong_ath = ask(
+        format!("DPoP {token}"),
+        Some(key.userinfo_proof(&tenant, "another token")),
+    )
+    .await;
+    assert_oauth_error(
+        &wrong_ath,
+        401,
+        "invalid_dpop_proof",
+        "The DPoP proof ath must be the SHA-256 hash of the access token.",
+    );
+    let token_endpoint_proof = ask(format!("DPoP {token}"), Some(key.proof(&tenant, None))).await;
+    assert_oauth_error(
+        &token_endpoint_proof,
+        401,
+        "invalid_dpop_proof",
+        "The DPoP proof htm must be 'GET'.",
+    );
+
+    // An unbound token with the DPoP scheme is refused too.
+    let (code, verifier) = code(&tenant).await;
+    let unbound = tenant.exchange(&code, &verifier).await.json();
+    let unbound = unbound["access_token"].as_str().unwrap();
+    let reply = ask(
+        format!("DPoP {unbound}"),
+        Some(key.userinfo_proof(&tenant, unbound)),
+    )
+    .await;
+    assert_oauth_error(
+        &reply,
+        401,
+        "invalid_token",
+        "The token is not DPoP-bound; send it with the Bearer scheme.",
+    );
+}

@@ -58,6 +58,15 @@ impl DpopKey {
         self.sign(&self.header(), &claims)
     }
 
+    /// A good proof for `GET {issuer}userinfo` presenting `access_token` (`ath`).
+    pub fn userinfo_proof(&self, tenant: &TestTenant, access_token: &str) -> String {
+        let mut claims = token_endpoint_claims(tenant);
+        claims["htm"] = json!("GET");
+        claims["htu"] = json!(tenant.url("userinfo"));
+        claims["ath"] = json!(URL_SAFE_NO_PAD.encode(Sha256::digest(access_token.as_bytes())));
+        self.sign(&self.header(), &claims)
+    }
+
     /// Signs any header and claims with this key (ES256, whatever the header says).
     pub fn sign(&self, header: &Value, claims: &Value) -> String {
         self.sign_raw(&header.to_string(), &claims.to_string())
