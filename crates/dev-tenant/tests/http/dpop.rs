@@ -480,3 +480,33 @@ async fn userinfo_requires_a_proof_for_a_bound_token() {
         "The token is not DPoP-bound; send it with the Bearer scheme.",
     );
 }
+
+/// The key binding is kept with the family in the state directory, so it survives a restart.
+#[tokio::test]
+async fn the_binding_survives_a_restart_with_a_state_directory() {
+    let dir = crate::support::temp_dir("dpop-restart");
+    let signing_key = dir.join("signing-key.der");
+    let configure = |config: &mut dev_tenant::TenantConfig| {
+        config.state_dir = Some(dir.clone());
+        config.signing_key_path = Some(signing_key.clone());
+    };
+    let key = DpopKey::new();
+    let first = TestTenant::start_with(configure).await;
+    let body = assert_dpop_tokens(&exchange_with_proof(&first, &key.proof(&first, None)).await);
+    let refresh_token = body["refresh_token"].as_str().unwrap().to_owned();
+    drop(first);
+
+    let second = TestTenant::start_with(configure).await;
+    let reply = second.refresh(&refresh_token).await;
+    assert_eq!(
+        reply.json()["error"],
+        "invalid_dpop_proof",
+        "{}",
+        reply.body
+    );
+    let reply = second
+        .refresh_with(&refresh_token, &[("DPoP", &key.proof(&second, None))])
+        .await;
+    assert_dpop_tokens(&reply);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -168,13 +168,7 @@ async fn refresh_can_narrow_but_not_widen_the_scope() {
         "Scope 'admin:everything' was not granted and cannot be added on refresh.",
     );
     // The refusal did not spend the token: it still refreshes, and is not taken for reuse.
-    let reply = tenant
-        .token_form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", DEFAULT_SPA_CLIENT_ID),
-            ("refresh_token", &token),
-        ])
-        .await;
+    let reply = tenant.refresh(&token).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
 
