@@ -53,12 +53,15 @@ impl AllowedHosts {
     pub fn for_socket(issuer: &str, bound: SocketAddr) -> Self {
         let mut hosts = Self::for_issuer(issuer);
         let mut names = (*hosts.names).clone();
-        names.push(bound.to_string());
         let ip = bound.ip();
-        if ip == std::net::Ipv4Addr::LOCALHOST || ip == std::net::Ipv6Addr::LOCALHOST {
-            names.push(format!("localhost:{}", bound.port()));
+        let localhost = (ip == std::net::Ipv4Addr::LOCALHOST
+            || ip == std::net::Ipv6Addr::LOCALHOST)
+            .then(|| format!("localhost:{}", bound.port()));
+        for name in std::iter::once(bound.to_string()).chain(localhost) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
-        names.dedup();
         hosts.names = Arc::new(names);
         hosts.require_host = true;
         hosts
