@@ -15,6 +15,7 @@ use crate::config::{ClientConfig, GrantType, TenantConfig, UserConfig};
 use crate::login_page::{self, SignInForm};
 use crate::params::query_param;
 use crate::random;
+use crate::sign_in_throttle::AttemptKeys;
 use crate::state::SharedState;
 use crate::state::{AuthorizeRequest, LoginTransaction, PendingCode, Session, TenantState};
 
@@ -205,46 +206,82 @@ pub(crate) async fn sign_in(
                 "The user cancelled the sign-in.",
             )
         }
-        "login" | "" => match check_password(&state.config, &form.username, &form.password) {
-            Some(user) => {
-                // Taking the transaction makes a double submit yield one code, not two.
-                if state.login_transactions.take(&form.tx, now).is_none() {
-                    return login_page::error_page(
-                        StatusCode::BAD_REQUEST,
-                        "Sign-in expired",
-                        "This sign-in page was already used. Go back to the application.",
-                    );
-                }
-                let subject = user.subject();
-                tracing::info!(email = %user.email, client_id = %request.client_id, "signed in");
-                let session_id = random::token();
-                state.sessions.insert(
-                    session_id.clone(),
-                    Session {
-                        subject: subject.clone(),
-                        auth_time: now,
-                    },
-                    now,
-                    now + state.config.lifetimes.session_secs,
-                );
-                code_redirect(&state, request, subject, now, Some(session_id))
+        "login" | "" => {
+            let attempt = AttemptKeys::new(&form.username, &form.tx);
+            if let Some(wait) = state.sign_in_throttle.locked_for(&attempt, now) {
+                tracing::info!(client_id = %request.client_id, wait, "sign-in refused: too many attempts");
+                return too_many_attempts(&state, client, &form, &transaction.csrf, wait);
             }
-            None => render_form(
-                &state,
-                client,
-                &form.tx,
-                &transaction.csrf,
-                &form.username,
-                Some("Wrong email or password."),
-                StatusCode::UNAUTHORIZED,
-            ),
-        },
+            match check_password(&state.config, &form.username, &form.password) {
+                Some(user) => {
+                    state.sign_in_throttle.succeeded(&attempt);
+                    // Taking the transaction makes a double submit yield one code, not two.
+                    if state.login_transactions.take(&form.tx, now).is_none() {
+                        return login_page::error_page(
+                            StatusCode::BAD_REQUEST,
+                            "Sign-in expired",
+                            "This sign-in page was already used. Go back to the application.",
+                        );
+                    }
+                    let subject = user.subject();
+                    tracing::info!(email = %user.email, client_id = %request.client_id, "signed in");
+                    let session_id = random::token();
+                    state.sessions.insert(
+                        session_id.clone(),
+                        Session {
+                            subject: subject.clone(),
+                            auth_time: now,
+                        },
+                        now,
+                        now + state.config.lifetimes.session_secs,
+                    );
+                    code_redirect(&state, request, subject, now, Some(session_id))
+                }
+                None => {
+                    state.sign_in_throttle.failed(&attempt, now);
+                    render_form(
+                        &state,
+                        client,
+                        &form.tx,
+                        &transaction.csrf,
+                        &form.username,
+                        Some("Wrong email or password."),
+                        StatusCode::UNAUTHORIZED,
+                    )
+                }
+            }
+        }
         _ => login_page::error_page(
             StatusCode::BAD_REQUEST,
             "Invalid request",
             "Unknown form action.",
         ),
     }
+}
+
+/// The sign-in form again, 429 with `Retry-After`, saying how long to wait.
+fn too_many_attempts(
+    state: &TenantState,
+    client: &ClientConfig,
+    form: &SignInSubmission,
+    csrf: &str,
+    wait_secs: u64,
+) -> Response {
+    let unit = if wait_secs == 1 { "second" } else { "seconds" };
+    let message = format!("Too many attempts, try again in {wait_secs} {unit}.");
+    let mut response = render_form(
+        state,
+        client,
+        &form.tx,
+        csrf,
+        &form.username,
+        Some(&message),
+        StatusCode::TOO_MANY_REQUESTS,
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait_secs));
+    response
 }
 
 fn check_password<'a>(

@@ -34,6 +34,37 @@ pub struct TenantConfig {
     pub state_dir: Option<PathBuf>,
     /// Token, code and session lifetimes.
     pub lifetimes: Lifetimes,
+    /// Per-API settings (Auth0's API "RBAC settings"). An API not listed has RBAC on.
+    pub apis: Vec<ApiConfig>,
+    /// DPoP at `/oauth/token`. Proofs are honoured whenever sent; this says what else applies.
+    pub dpop: DpopConfig,
+}
+
+/// DPoP settings (RFC 9449). Default: no server nonce.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DpopConfig {
+    /// Require the tenant's nonce in every proof: a proof without it gets 400
+    /// `use_dpop_nonce` and the nonce in a `DPoP-Nonce` header (sent on every token response).
+    pub nonce: bool,
+}
+
+/// Settings of one API (Auth0 "resource server"), named by its identifier (`audience`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// The API identifier; must be the audience or one of the extra audiences.
+    pub identifier: String,
+    /// Auth0's "Enable RBAC" + "Add Permissions in the Access Token". `true` (the default):
+    /// user tokens carry a `permissions` claim and only the asked API scopes the user holds.
+    /// `false`: no `permissions` claim, and `scope` holds every API scope the user asked for,
+    /// granted or not, as Auth0 does with RBAC off.
+    #[serde(default = "rbac_default")]
+    pub rbac: bool,
+}
+
+fn rbac_default() -> bool {
+    true
 }
 
 /// Lifetimes in seconds. Defaults follow Auth0's.
@@ -248,6 +279,10 @@ pub struct ConfigFile {
     pub allowed_app_origins: Vec<String>,
     /// Replaces the lifetimes (unnamed ones keep their defaults).
     pub lifetimes: Option<Lifetimes>,
+    /// Added or replacing per-API settings (same identifier replaces).
+    pub apis: Vec<ApiConfig>,
+    /// Replaces the DPoP settings.
+    pub dpop: Option<DpopConfig>,
 }
 
 impl TenantConfig {
@@ -315,6 +350,8 @@ impl TenantConfig {
             signing_key_path: None,
             state_dir: None,
             lifetimes: Lifetimes::default(),
+            apis: Vec::new(),
+            dpop: DpopConfig::default(),
         };
         config.allow_app_origin("http://127.0.0.1:3000");
         config.allow_app_origin("http://localhost:3000");
@@ -373,6 +410,13 @@ impl TenantConfig {
         if let Some(lifetimes) = file.lifetimes {
             self.lifetimes = lifetimes;
         }
+        if let Some(dpop) = file.dpop {
+            self.dpop = dpop;
+        }
+        for api in file.apis {
+            self.apis.retain(|a| a.identifier != api.identifier);
+            self.apis.push(api);
+        }
     }
 
     /// Checks the configuration once, at start.
@@ -423,6 +467,14 @@ impl TenantConfig {
                 }
             }
         }
+        for api in &self.apis {
+            if !self.knows_audience(&api.identifier) {
+                return Err(TenantError::Config(format!(
+                    "API settings for {:?}: not the audience or an extra audience",
+                    api.identifier
+                )));
+            }
+        }
         if self.lifetimes.authorization_code_secs == 0 || self.lifetimes.access_token_secs == 0 {
             return Err(TenantError::Config("lifetimes must be positive".into()));
         }
@@ -432,6 +484,14 @@ impl TenantConfig {
     /// Whether `audience` names an API of this tenant.
     pub(crate) fn knows_audience(&self, audience: &str) -> bool {
         self.audience == audience || self.extra_audiences.iter().any(|a| a == audience)
+    }
+
+    /// Whether user tokens for `audience` follow RBAC (permissions claim, granted scopes only).
+    pub(crate) fn rbac_enabled(&self, audience: &str) -> bool {
+        self.apis
+            .iter()
+            .find(|a| a.identifier == audience)
+            .is_none_or(|a| a.rbac)
     }
 
     pub(crate) fn client(&self, client_id: &str) -> Option<&ClientConfig> {
@@ -555,12 +615,21 @@ mod tests {
                 "users": [{ "email": "shopper@aura.test", "password": "other", "name": "Sam Two" },
                           { "email": "ops@aura.test", "password": "aura-demo", "name": "Olu Ops",
                             "permissions": ["read:products"] }],
-                "allowed_app_origins": ["http://127.0.0.1:8080"]
+                "allowed_app_origins": ["http://127.0.0.1:8080"],
+                "apis": [{ "identifier": "https://inventory.example", "rbac": false }],
+                "dpop": { "nonce": true }
             }"#,
         )
         .unwrap();
         let mut config = defaults();
+        assert!(
+            config.rbac_enabled("https://inventory.example"),
+            "default on"
+        );
         config.extend(file);
+        assert!(!config.rbac_enabled("https://inventory.example"));
+        assert!(config.rbac_enabled(DEFAULT_AUDIENCE));
+        assert!(config.dpop.nonce);
         config.validate().unwrap();
         assert!(config.knows_audience("https://inventory.example"));
         assert_eq!(config.lifetimes.access_token_secs, 600);
@@ -628,6 +697,15 @@ mod tests {
                     c.clients[0]
                         .web_origins
                         .push("http://127.0.0.1:3000/".into())
+                }),
+            ),
+            (
+                "not the audience",
+                Box::new(|c| {
+                    c.apis.push(ApiConfig {
+                        identifier: "https://unknown.example".into(),
+                        rbac: false,
+                    })
                 }),
             ),
             (

@@ -25,6 +25,10 @@ pub(crate) fn layer(config: &TenantConfig) -> CorsLayer {
             header::AUTHORIZATION,
             // auth0-spa-js sends this telemetry header; allowing it keeps that library working.
             HeaderName::from_static("auth0-client"),
+            // A SPA with DPoP sends its proof in this header (RFC 9449)...
+            HeaderName::from_static("dpop"),
         ])
+        // ...and must be able to read the server nonce, or nonce mode would fail in browsers.
+        .expose_headers([HeaderName::from_static("dpop-nonce")])
         .max_age(std::time::Duration::from_secs(600))
 }

@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::json;
 
+use crate::dpop;
 use crate::state::SharedState;
 
 /// The OpenID Provider metadata, shaped like Auth0's.
@@ -28,6 +29,7 @@ pub(crate) async fn openid_configuration(State(state): State<SharedState>) -> im
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
+        "dpop_signing_alg_values_supported": dpop::SIGNING_ALGS,
         "claims_supported": [
             "aud", "auth_time", "email", "email_verified", "exp", "iat", "iss", "name",
             "nickname", "nonce", "picture", "sid", "sub"

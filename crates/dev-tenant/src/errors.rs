@@ -137,6 +137,16 @@ impl OAuthError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }
 
+    /// 421 `invalid_request`: the request's `Host` is not this tenant (DNS rebinding).
+    pub fn misdirected(host: &str) -> Self {
+        let host: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+        Self::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "invalid_request",
+            format!("This tenant does not serve the host '{host}'."),
+        )
+    }
+
     /// 400 `unsupported_grant_type`.
     pub fn unsupported_grant_type(grant_type: &str) -> Self {
         Self::new(
@@ -182,6 +192,22 @@ impl OAuthError {
         )
     }
 
+    /// 400 `invalid_dpop_proof`: the `DPoP` header is malformed, fails a check, or is missing or
+    /// made with another key where the refresh token is bound to one.
+    pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
+    }
+
+    /// 400 `use_dpop_nonce`: nonce mode is on and the proof lacks the current nonce, which the
+    /// response's `DPoP-Nonce` header carries.
+    pub fn use_dpop_nonce() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "use_dpop_nonce",
+            "Authorization server requires nonce in DPoP proof",
+        )
+    }
+
     /// 401 `invalid_token` for `/userinfo`.
     pub fn invalid_token(description: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
@@ -214,6 +240,16 @@ impl IntoResponse for OAuthError {
         if self.status == StatusCode::UNAUTHORIZED && self.error == "invalid_token" {
             let challenge = format!(
                 "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                self.description.replace('"', "'")
+            );
+            if let Ok(v) = axum::http::HeaderValue::from_str(&challenge) {
+                headers.insert(axum::http::header::WWW_AUTHENTICATE, v);
+            }
+        }
+        if self.status == StatusCode::UNAUTHORIZED && self.error == "invalid_dpop_proof" {
+            let challenge = format!(
+                "DPoP algs=\"{}\", error=\"invalid_dpop_proof\", error_description=\"{}\"",
+                crate::dpop::SIGNING_ALGS.join(" "),
                 self.description.replace('"', "'")
             );
             if let Ok(v) = axum::http::HeaderValue::from_str(&challenge) {

@@ -26,6 +26,9 @@ pub(crate) struct TokenResponse {
     pub token_type: &'static str,
     pub expires_in: u64,
     pub scope: String,
+    /// The refresh-token family this response started; never sent.
+    #[serde(skip)]
+    pub refresh_family: Option<String>,
 }
 
 /// What a user's token set is for.
@@ -38,14 +41,19 @@ pub(crate) struct UserGrant<'a> {
     pub auth_time: u64,
     /// Whether to start a refresh-token family (false when rotating: the caller has the token).
     pub new_refresh_token: bool,
+    /// The thumbprint of the request's DPoP key: the access token is bound to it (`cnf.jkt`,
+    /// `token_type: DPoP`), and so is a public client's new refresh-token family.
+    pub dpop_jkt: Option<String>,
 }
 
 /// The scopes a user's token carries: identity scopes as asked (`offline_access` only if the
-/// client may refresh), API scopes only when the user holds that permission (Auth0 RBAC).
+/// client may refresh); API scopes only when the user holds that permission with RBAC on, every
+/// one asked with RBAC off (what Auth0 does when the API does not enforce RBAC).
 pub(crate) fn granted_user_scopes(
     asked: &[String],
     client: &ClientConfig,
     user: &UserConfig,
+    rbac: bool,
 ) -> Vec<String> {
     asked
         .iter()
@@ -53,7 +61,7 @@ pub(crate) fn granted_user_scopes(
             if s.as_str() == "offline_access" {
                 client.allows(GrantType::RefreshToken)
             } else {
-                OIDC_SCOPES.contains(&s.as_str()) || user.permissions.contains(s)
+                !rbac || OIDC_SCOPES.contains(&s.as_str()) || user.permissions.contains(s)
             }
         })
         .cloned()
@@ -78,7 +86,7 @@ pub(crate) fn user_tokens(
     } else {
         json!(grant.audience)
     };
-    let access_claims = json!({
+    let mut access_claims = json!({
         "iss": config.issuer,
         "sub": sub,
         "aud": aud,
@@ -86,8 +94,13 @@ pub(crate) fn user_tokens(
         "exp": now + config.lifetimes.access_token_secs,
         "azp": grant.client.client_id,
         "scope": scope,
-        "permissions": grant.user.permissions,
     });
+    if config.rbac_enabled(&grant.audience) {
+        access_claims["permissions"] = json!(grant.user.permissions);
+    }
+    if let Some(jkt) = &grant.dpop_jkt {
+        access_claims["cnf"] = json!({ "jkt": jkt });
+    }
     let access_token = key
         .sign(&access_claims)
         .map_err(|e| OAuthError::server_error(&e))?;
@@ -113,22 +126,24 @@ pub(crate) fn user_tokens(
         None
     };
 
-    let refresh_token = if grant.new_refresh_token && has("offline_access") {
+    let (refresh_token, refresh_family) = if grant.new_refresh_token && has("offline_access") {
         let family = Grant {
             client_id: grant.client.client_id.clone(),
             subject: sub.clone(),
             scope: grant.scope.clone(),
             audience: grant.audience.clone(),
             auth_time: grant.auth_time,
+            // RFC 9449 §5: a public client's refresh token is bound to its key; a confidential
+            // client's is already bound to the client's own authentication.
+            jkt: grant.dpop_jkt.clone().filter(|_| grant.client.is_public()),
         };
-        Some(
-            state
-                .refresh
-                .issue(family, now, &config.lifetimes)
-                .map_err(|e| OAuthError::server_error(&e))?,
-        )
+        let (token, family_id) = state
+            .refresh
+            .issue(family, now, &config.lifetimes)
+            .map_err(|e| OAuthError::server_error(&e))?;
+        (Some(token), Some(family_id))
     } else {
-        None
+        (None, None)
     };
 
     state.counters.tokens_issued.fetch_add(1, Ordering::SeqCst);
@@ -136,9 +151,14 @@ pub(crate) fn user_tokens(
         access_token,
         id_token,
         refresh_token,
-        token_type: "Bearer",
+        token_type: if grant.dpop_jkt.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        },
         expires_in: config.lifetimes.access_token_secs,
         scope,
+        refresh_family,
     })
 }
 
@@ -214,5 +234,6 @@ pub(crate) fn m2m_token(
         token_type: "Bearer",
         expires_in: config.lifetimes.access_token_secs,
         scope,
+        refresh_family: None,
     })
 }

@@ -2,10 +2,13 @@
 //! token validation and machine-to-machine calls work on a fresh clone with no account.
 //!
 //! It serves OpenID discovery, a JWKS with RS256 keys, `/authorize` with an HTML sign-in form
-//! for demo users, `/oauth/token` with the authorization_code (PKCE S256), refresh_token
-//! (rotating, with reuse detection) and client_credentials grants, `/oauth/revoke`, `/userinfo`,
-//! `/v2/logout` and `/oidc/logout`. Claims, error bodies and status codes are Auth0's. The crate's README lists
-//! the defaults, endpoints and errors.
+//! for demo users (repeated wrong passwords are locked out for a growing delay), `/oauth/token`
+//! with the authorization_code (PKCE S256; a reused code revokes what it issued), refresh_token
+//! (rotating, with reuse detection) and client_credentials grants and DPoP proofs (RFC 9449),
+//! `/oauth/revoke`, `/userinfo`, `/v2/logout` and `/oidc/logout`. It answers only requests
+//! addressed to its own host (DNS rebinding). RBAC can be turned off per API
+//! ([`ApiConfig`]), and a DPoP server nonce on ([`DpopConfig`]). Claims, error bodies and status
+//! codes are Auth0's. The crate's README lists the defaults, endpoints and errors.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), dev_tenant::TenantError> {
@@ -16,11 +19,16 @@
 //! ```
 //!
 //! # Layout
-//! - [`config`]: clients, users, lifetimes, the JSON file that extends the defaults.
+//! - [`config`]: clients, users, lifetimes, per-API RBAC, DPoP settings, the JSON file that
+//!   extends the defaults.
+//! - `host_check`: refusing requests whose `Host` is not the tenant (DNS rebinding).
 //! - `keys`: RSA signing keys, their persistence and the JWKS.
 //! - `discovery`: `/.well-known/openid-configuration` and `/.well-known/jwks.json`.
 //! - `authorize`, `login_page`: `/authorize`, the sign-in form and its `POST /u/login`.
+//! - `sign_in_throttle`: counting failed sign-ins and locking out repeated guessing.
 //! - `token`, `issue`, `refresh`: `/oauth/token`, minting tokens, refresh-token families.
+//! - `used_codes`: codes already presented, so a reuse revokes the family it started.
+//! - `dpop`: checking DPoP proofs, key thumbprints, the replay cache and the server nonce.
 //! - `request`, `revoke`: token-endpoint parameters and client authentication; `/oauth/revoke`.
 //! - `userinfo`, `logout`, `verify`: `/userinfo`, `/v2/logout`, `/oidc/logout`, and checking
 //!   the tenant's own tokens.
@@ -33,7 +41,9 @@ mod clock;
 pub mod config;
 mod cors;
 mod discovery;
+mod dpop;
 mod errors;
+mod host_check;
 mod issue;
 mod keys;
 mod login_page;
@@ -43,8 +53,10 @@ mod random;
 mod refresh;
 mod request;
 mod revoke;
+mod sign_in_throttle;
 mod state;
 mod token;
+mod used_codes;
 mod userinfo;
 mod verify;
 
@@ -57,8 +69,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use config::{
-    ApiGrant, ClientConfig, ClientSecret, ConfigFile, GrantType, Lifetimes, TenantConfig,
-    UserConfig,
+    ApiConfig, ApiGrant, ClientConfig, ClientSecret, ConfigFile, DpopConfig, GrantType, Lifetimes,
+    TenantConfig, UserConfig,
 };
 pub use errors::{OAuthError, TenantError};
 pub use keys::Jwk;
@@ -91,14 +103,18 @@ impl Tenant {
             None => keys::SigningKey::generate()?,
         };
         let refresh = refresh::RefreshStore::open(config.state_dir.clone())?;
+        let clock = clock::Clock::default();
         Ok(Self {
             state: Arc::new(TenantState {
+                dpop: dpop::DpopVerifier::new(clock.now()),
                 config,
                 keys: keys::KeySet::new(key),
-                clock: clock::Clock::default(),
+                clock,
                 login_transactions: ExpiringMap::new(),
                 codes: ExpiringMap::new(),
+                used_codes: used_codes::UsedCodes::new(),
                 sessions: ExpiringMap::new(),
+                sign_in_throttle: sign_in_throttle::SignInThrottle::new(),
                 refresh,
                 counters: Arc::new(Counters::default()),
             }),
@@ -112,8 +128,15 @@ impl Tenant {
         }
     }
 
-    /// The HTTP routes.
+    /// The HTTP routes. Requests naming a host other than the issuer's are refused; requests
+    /// with no host at all (tower's `oneshot`) are served.
     pub fn router(&self) -> Router {
+        self.routes(host_check::AllowedHosts::for_issuer(
+            &self.state.config.issuer,
+        ))
+    }
+
+    fn routes(&self, hosts: host_check::AllowedHosts) -> Router {
         let cors = cors::layer(&self.state.config);
         let browser_facing = Router::new()
             .route(
@@ -134,10 +157,17 @@ impl Tenant {
             .route("/oidc/logout", get(logout::oidc_logout))
             .merge(browser_facing)
             .layer(DefaultBodyLimit::max(64 * 1024))
+            // Outermost, so a request for another host reaches no route, not even CORS.
+            .layer(axum::middleware::from_fn_with_state(
+                hosts,
+                host_check::require_own_host,
+            ))
             .with_state(self.state.clone())
     }
 
-    /// Serves on `listener` until `shutdown` completes. Refuses a non-loopback address.
+    /// Serves on `listener` until `shutdown` completes. Refuses a non-loopback address. Answers
+    /// only requests whose `Host` is the issuer's host, the bound address, or `localhost` on the
+    /// bound port (DNS rebinding); others get 421.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
@@ -145,7 +175,8 @@ impl Tenant {
     ) -> Result<(), TenantError> {
         let addr = ensure_loopback(&listener)?;
         tracing::info!(%addr, issuer = %self.state.config.issuer, "local tenant listening");
-        axum::serve(listener, self.router())
+        let hosts = host_check::AllowedHosts::for_socket(&self.state.config.issuer, addr);
+        axum::serve(listener, self.routes(hosts))
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| TenantError::Io {

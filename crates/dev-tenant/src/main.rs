@@ -21,7 +21,8 @@ USAGE:
 OPTIONS:
     --addr <IP:PORT>      Address to listen on; loopback only        [env DEV_TENANT_ADDR, default {DEFAULT_ADDR}]
     --issuer <URL>        Issuer URL (ends with '/')                 [env DEV_TENANT_ISSUER, default http://<addr>/]
-    --config <FILE>       JSON file adding clients, users, origins   [env DEV_TENANT_CONFIG]
+    --config <FILE>       JSON file adding clients, users, origins,  [env DEV_TENANT_CONFIG]
+                          per-API RBAC (apis), DPoP nonce (dpop)
     --key-file <FILE>     Keep the RSA signing key here (PKCS#8 DER) [env DEV_TENANT_KEY_FILE; default: new key per start]
     --state-dir <DIR>     Keep refresh tokens here across restarts   [env DEV_TENANT_STATE_DIR]
     --app-origin <URL>    Also allow this app origin (callback, logout, CORS); repeatable

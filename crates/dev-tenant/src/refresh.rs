@@ -30,6 +30,10 @@ pub(crate) struct Grant {
     pub scope: Vec<String>,
     pub audience: String,
     pub auth_time: u64,
+    /// The DPoP key (RFC 7638 thumbprint) a public client's family is bound to: every refresh
+    /// must carry a proof made with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jkt: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,21 +120,22 @@ impl RefreshStore {
         self.families.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts a family and returns its first token.
+    /// Starts a family and returns its first token and the family's ID.
     pub fn issue(
         &self,
         grant: Grant,
         now: u64,
         lifetimes: &Lifetimes,
-    ) -> Result<String, TenantError> {
+    ) -> Result<(String, String), TenantError> {
         let token = random::token();
         let mut families = self.lock();
         // Families past either lifetime can never be used again; dropping them here keeps the
         // store (and its file) from growing forever. Their tokens then read as unknown, which
         // gets the same answer.
         families.retain(|_, f| f.live(now, lifetimes));
+        let family_id = random::token();
         families.insert(
-            random::token(),
+            family_id.clone(),
             Family {
                 grant,
                 created_at: now,
@@ -141,7 +146,7 @@ impl RefreshStore {
             },
         );
         self.persist(&families)?;
-        Ok(token)
+        Ok((token, family_id))
     }
 
     /// Spends `token` for `client_id` if `accept` takes its grant (checked under the lock,
@@ -197,6 +202,18 @@ impl RefreshStore {
             .values_mut()
             .find(|f| f.grant.client_id == client_id && f.holds(&presented))
         else {
+            return Ok(false);
+        };
+        family.revoked = true;
+        self.persist(&families)?;
+        Ok(true)
+    }
+
+    /// Revokes the family `family_id` (a replayed authorization code started it). Returns
+    /// whether it existed.
+    pub fn revoke_family(&self, family_id: &str) -> Result<bool, TenantError> {
+        let mut families = self.lock();
+        let Some(family) = families.get_mut(family_id) else {
             return Ok(false);
         };
         family.revoked = true;

@@ -7,8 +7,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::clock::Clock;
 use crate::config::TenantConfig;
+use crate::dpop::DpopVerifier;
 use crate::keys::KeySet;
 use crate::refresh::RefreshStore;
+use crate::sign_in_throttle::SignInThrottle;
+use crate::used_codes::UsedCodes;
 
 /// Shared by all handlers through axum's `State`.
 pub(crate) type SharedState = Arc<TenantState>;
@@ -19,8 +22,11 @@ pub(crate) struct TenantState {
     pub clock: Clock,
     pub login_transactions: ExpiringMap<LoginTransaction>,
     pub codes: ExpiringMap<PendingCode>,
+    pub used_codes: UsedCodes,
     pub sessions: ExpiringMap<Session>,
+    pub sign_in_throttle: SignInThrottle,
     pub refresh: RefreshStore,
+    pub dpop: DpopVerifier,
     pub counters: Arc<Counters>,
 }
 

@@ -1,6 +1,10 @@
 //! `POST /oauth/token`: the authorization_code (PKCE S256), refresh_token (rotating) and
 //! client_credentials grants, with form-encoded or JSON bodies as Auth0 accepts both.
 //!
+//! A `DPoP` proof (RFC 9449) on a user grant makes the tokens DPoP-bound: `token_type: DPoP`,
+//! `cnf.jkt` in the access token, and a public client's refresh token usable only with proofs
+//! by the same key. client_credentials tokens stay Bearer; their `DPoP` header is not read.
+//!
 //! Checks run in Auth0's order: the grant type must exist, the client must authenticate
 //! correctly for its kind (public clients send no secret, confidential ones must), the grant
 //! type must be enabled for the client, and then the grant's own parameters are checked.
@@ -15,6 +19,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, GrantType};
+use crate::dpop::ProofTarget;
 use crate::errors::OAuthError;
 use crate::issue::{self, granted_user_scopes, UserGrant};
 use crate::refresh::{Grant, Rotation};
@@ -27,7 +32,7 @@ pub(crate) async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, &body) {
+    let mut response = match handle(&state, &headers, &body) {
         Ok(tokens) => {
             let mut response = Json(tokens).into_response();
             let h = response.headers_mut();
@@ -36,7 +41,36 @@ pub(crate) async fn token(
             response
         }
         Err(error) => error.into_response(),
+    };
+    // Every answer carries the nonce in nonce mode, so a client learns it (and its rotation)
+    // without a failed request each time (RFC 9449 §8).
+    if state.config.dpop.nonce {
+        if let Ok(nonce) = HeaderValue::from_str(&state.dpop.current_nonce(state.clock.now())) {
+            response.headers_mut().insert("dpop-nonce", nonce);
+        }
     }
+    response
+}
+
+/// The thumbprint of the request's DPoP key, if it sent a proof and the grant is a user grant.
+fn dpop_key(
+    state: &TenantState,
+    grant: GrantType,
+    headers: &HeaderMap,
+) -> Result<Option<String>, OAuthError> {
+    if grant == GrantType::ClientCredentials {
+        return Ok(None);
+    }
+    let htu = state.config.endpoint("oauth/token");
+    let target = ProofTarget {
+        htm: "POST",
+        htu: &htu,
+        access_token: None,
+    };
+    let proof = state
+        .dpop
+        .check(headers, &target, state.clock.now(), state.config.dpop.nonce)?;
+    Ok(proof.map(|p| p.jkt))
 }
 
 fn handle(
@@ -52,11 +86,12 @@ fn handle(
     if !client.allows(grant) {
         return Err(OAuthError::grant_not_allowed(grant.as_str()));
     }
-    let issued = match grant {
-        GrantType::AuthorizationCode => authorization_code(state, client, &params),
-        GrantType::RefreshToken => refresh_token(state, client, &params),
+    // The proof is checked before the grant, so a bad proof does not spend a code.
+    let issued = dpop_key(state, grant, headers).and_then(|dpop_jkt| match grant {
+        GrantType::AuthorizationCode => authorization_code(state, client, &params, dpop_jkt),
+        GrantType::RefreshToken => refresh_token(state, client, &params, dpop_jkt),
         GrantType::ClientCredentials => client_credentials(state, client, &params),
-    };
+    });
     // Outcomes only: never a token, code or secret.
     match &issued {
         Ok(tokens) => tracing::info!(
@@ -89,6 +124,7 @@ fn authorization_code(
     state: &TenantState,
     client: &ClientConfig,
     params: &Params,
+    dpop_jkt: Option<String>,
 ) -> Result<issue::TokenResponse, OAuthError> {
     let code = params.require("code")?;
     let verifier = params.get("code_verifier");
@@ -98,10 +134,15 @@ fn authorization_code(
     }
     let now = state.clock.now();
     // Taking the code removes it, whatever happens next: a code is good for one attempt only.
-    let pending = state
-        .codes
-        .take(code, now)
-        .ok_or_else(OAuthError::invalid_code)?;
+    let Some(pending) = state.codes.take(code, now) else {
+        revoke_what_the_code_issued(state, code, now);
+        return Err(OAuthError::invalid_code());
+    };
+    state.used_codes.first_use(
+        code,
+        now,
+        now + state.config.lifetimes.authorization_code_secs,
+    );
     if pending.request.client_id != client.client_id {
         return Err(OAuthError::invalid_code());
     }
@@ -125,8 +166,9 @@ fn authorization_code(
         .config
         .user_by_subject(&pending.subject)
         .ok_or_else(OAuthError::invalid_code)?;
-    let scope = granted_user_scopes(&pending.request.scope, client, user);
-    issue::user_tokens(
+    let rbac = state.config.rbac_enabled(&pending.request.audience);
+    let scope = granted_user_scopes(&pending.request.scope, client, user, rbac);
+    let tokens = issue::user_tokens(
         state,
         UserGrant {
             client,
@@ -136,14 +178,42 @@ fn authorization_code(
             nonce: pending.request.nonce,
             auth_time: pending.auth_time,
             new_refresh_token: true,
+            dpop_jkt,
         },
-    )
+    )?;
+    if let Some(family_id) = &tokens.refresh_family {
+        if !state.used_codes.started_family(code, family_id) {
+            // The code came back while this answer was being made: it is as compromised as if
+            // the replay had come later.
+            revoke_family(state, family_id);
+        }
+    }
+    Ok(tokens)
+}
+
+/// A code presented again after its first use: revoke the refresh tokens that use issued, since
+/// either the code leaked or the first answer went to someone else.
+fn revoke_what_the_code_issued(state: &TenantState, code: &str, now: u64) {
+    if let Some(family_id) = state.used_codes.replayed(code, now) {
+        revoke_family(state, &family_id);
+    }
+}
+
+fn revoke_family(state: &TenantState, family_id: &str) {
+    match state.refresh.revoke_family(family_id) {
+        Ok(revoked) => tracing::warn!(
+            revoked,
+            "authorization code reused; its refresh tokens revoked"
+        ),
+        Err(e) => tracing::error!(error = %e, "revoking the refresh tokens of a reused code"),
+    }
 }
 
 fn refresh_token(
     state: &TenantState,
     client: &ClientConfig,
     params: &Params,
+    dpop_jkt: Option<String>,
 ) -> Result<issue::TokenResponse, OAuthError> {
     let presented = params.require("refresh_token")?;
     let now = state.clock.now();
@@ -153,6 +223,7 @@ fn refresh_token(
             .config
             .user_by_subject(&grant.subject)
             .ok_or_else(OAuthError::invalid_refresh_token)?;
+        check_dpop_binding(grant, dpop_jkt.as_deref())?;
         // A narrower scope may be asked (RFC 6749 §6), never a wider one.
         let scope = match params.get("scope") {
             None => grant.scope.clone(),
@@ -194,10 +265,28 @@ fn refresh_token(
             nonce: None,
             auth_time,
             new_refresh_token: false,
+            dpop_jkt,
         },
     )?;
     tokens.refresh_token = Some(next);
     Ok(tokens)
+}
+
+/// A family bound to a DPoP key is refreshed only with a proof by that key. Refused as
+/// `invalid_dpop_proof` (the refresh token itself is good, and is not spent).
+fn check_dpop_binding(grant: &Grant, dpop_jkt: Option<&str>) -> Result<(), OAuthError> {
+    match (grant.jkt.as_deref(), dpop_jkt) {
+        (None, _) => Ok(()),
+        (Some(_), None) => Err(OAuthError::invalid_dpop_proof(
+            "This refresh token is bound to a DPoP key; send a DPoP proof made with it.",
+        )),
+        (Some(bound), Some(presented)) if bound != presented => {
+            Err(OAuthError::invalid_dpop_proof(
+                "The DPoP proof key is not the one this refresh token is bound to.",
+            ))
+        }
+        (Some(_), Some(_)) => Ok(()),
+    }
 }
 
 fn client_credentials(

@@ -61,3 +61,48 @@ async fn only_registered_origins_are_allowed() {
         Some("http://localhost:3000")
     );
 }
+
+/// A browser may send a `DPoP` proof to the token endpoint and read the `DPoP-Nonce` answer:
+/// the preflight allows the header and responses expose the nonce.
+#[tokio::test]
+async fn the_browser_may_send_dpop_proofs_and_read_the_nonce() {
+    let tenant = TestTenant::start_with(|config| config.dpop.nonce = true).await;
+    let preflight = read(
+        tenant
+            .http
+            .request(reqwest::Method::OPTIONS, tenant.url("oauth/token"))
+            .header("origin", APP_ORIGIN)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,dpop")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let allowed = preflight
+        .header("access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(allowed.split(',').any(|h| h.trim() == "dpop"), "{allowed}");
+
+    let reply = read(
+        tenant
+            .http
+            .post(tenant.url("oauth/token"))
+            .header("origin", APP_ORIGIN)
+            .form(&[("grant_type", "refresh_token")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(reply.header("dpop-nonce").is_some());
+    let exposed = reply
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.split(',').any(|h| h.trim() == "dpop-nonce"),
+        "{exposed}"
+    );
+}

@@ -13,16 +13,6 @@ async fn signed_in(tenant: &TestTenant) -> Value {
     reply.json()
 }
 
-async fn refresh(tenant: &TestTenant, token: &str) -> crate::support::Reply {
-    tenant
-        .token_form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", DEFAULT_SPA_CLIENT_ID),
-            ("refresh_token", token),
-        ])
-        .await
-}
-
 fn refresh_token(body: &Value) -> String {
     body["refresh_token"].as_str().unwrap().to_owned()
 }
@@ -32,7 +22,7 @@ fn refresh_token(body: &Value) -> String {
 async fn refresh_rotates_the_token_and_keeps_the_grant() {
     let tenant = TestTenant::start().await;
     let first = signed_in(&tenant).await;
-    let reply = refresh(&tenant, &refresh_token(&first)).await;
+    let reply = tenant.refresh(&refresh_token(&first)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     let second = reply.json();
@@ -51,7 +41,7 @@ async fn refresh_rotates_the_token_and_keeps_the_grant() {
     assert_eq!(id["email"], "admin@aura.test");
     assert!(id.get("nonce").is_none());
     // The new one works in turn.
-    assert_eq!(refresh(&tenant, &refresh_token(&second)).await.status, 200);
+    assert_eq!(tenant.refresh(&refresh_token(&second)).await.status, 200);
 }
 
 /// Reusing a rotated token revokes the family: the old and the newest token both fail.
@@ -59,16 +49,16 @@ async fn refresh_rotates_the_token_and_keeps_the_grant() {
 async fn reusing_a_rotated_token_revokes_the_whole_family() {
     let tenant = TestTenant::start().await;
     let first = refresh_token(&signed_in(&tenant).await);
-    let second = refresh_token(&refresh(&tenant, &first).await.json());
+    let second = refresh_token(&tenant.refresh(&first).await.json());
 
-    let reuse = refresh(&tenant, &first).await;
+    let reuse = tenant.refresh(&first).await;
     assert_oauth_error(
         &reuse,
         403,
         "invalid_grant",
         "Unknown or invalid refresh token.",
     );
-    let newest = refresh(&tenant, &second).await;
+    let newest = tenant.refresh(&second).await;
     assert_oauth_error(
         &newest,
         403,
@@ -78,7 +68,7 @@ async fn reusing_a_rotated_token_revokes_the_whole_family() {
 
     // Another sign-in's family is untouched.
     let other = refresh_token(&signed_in(&tenant).await);
-    assert_eq!(refresh(&tenant, &other).await.status, 200);
+    assert_eq!(tenant.refresh(&other).await.status, 200);
 }
 
 /// A refresh token belongs to the client it was issued to.
@@ -104,7 +94,7 @@ async fn another_client_cannot_use_the_refresh_token() {
         "invalid_grant",
         "Unknown or invalid refresh token.",
     );
-    assert_eq!(refresh(&tenant, &token).await.status, 200);
+    assert_eq!(tenant.refresh(&token).await.status, 200);
 }
 
 /// An unused token expires after the idle lifetime.
@@ -116,7 +106,7 @@ async fn an_idle_refresh_token_expires() {
     .await;
     let token = refresh_token(&signed_in(&tenant).await);
     tenant.handle.advance_clock(100);
-    let reply = refresh(&tenant, &token).await;
+    let reply = tenant.refresh(&token).await;
     assert_oauth_error(
         &reply,
         403,
@@ -135,9 +125,9 @@ async fn a_refresh_family_ends_at_its_absolute_lifetime() {
     .await;
     let mut token = refresh_token(&signed_in(&tenant).await);
     tenant.handle.advance_clock(80);
-    token = refresh_token(&refresh(&tenant, &token).await.json());
+    token = refresh_token(&tenant.refresh(&token).await.json());
     tenant.handle.advance_clock(70);
-    let reply = refresh(&tenant, &token).await;
+    let reply = tenant.refresh(&token).await;
     assert_oauth_error(
         &reply,
         403,
@@ -178,13 +168,7 @@ async fn refresh_can_narrow_but_not_widen_the_scope() {
         "Scope 'admin:everything' was not granted and cannot be added on refresh.",
     );
     // The refusal did not spend the token: it still refreshes, and is not taken for reuse.
-    let reply = tenant
-        .token_form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", DEFAULT_SPA_CLIENT_ID),
-            ("refresh_token", &token),
-        ])
-        .await;
+    let reply = tenant.refresh(&token).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
 
@@ -199,14 +183,14 @@ async fn refresh_tokens_survive_a_restart_with_a_state_directory() {
     };
     let first = TestTenant::start_with(configure).await;
     let token = refresh_token(&signed_in(&first).await);
-    let rotated = refresh_token(&refresh(&first, &token).await.json());
+    let rotated = refresh_token(&first.refresh(&token).await.json());
     drop(first);
 
     let second = TestTenant::start_with(configure).await;
-    let reply = refresh(&second, &rotated).await;
+    let reply = second.refresh(&rotated).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     // Reuse detection also survives: the token spent before the restart revokes the family.
-    let reuse = refresh(&second, &token).await;
+    let reuse = second.refresh(&token).await;
     assert_oauth_error(
         &reuse,
         403,
@@ -223,7 +207,7 @@ async fn refresh_tokens_survive_a_restart_with_a_state_directory() {
 async fn revoking_a_refresh_token_ends_its_family() {
     let tenant = TestTenant::start().await;
     let first = refresh_token(&signed_in(&tenant).await);
-    let second = refresh_token(&refresh(&tenant, &first).await.json());
+    let second = refresh_token(&tenant.refresh(&first).await.json());
     let revoke = |token: String| {
         let http = tenant.http.clone();
         let url = tenant.url("oauth/revoke");
@@ -240,7 +224,7 @@ async fn revoking_a_refresh_token_ends_its_family() {
     };
     let reply = revoke(first).await;
     assert_eq!((reply.status.as_u16(), reply.body.as_str()), (200, ""));
-    let after = refresh(&tenant, &second).await;
+    let after = tenant.refresh(&second).await;
     assert_oauth_error(
         &after,
         403,

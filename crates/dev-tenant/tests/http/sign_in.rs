@@ -277,3 +277,47 @@ async fn a_sign_in_form_cannot_be_submitted_twice() {
     assert_eq!(second.status, 400);
     assert!(second.header("location").is_none());
 }
+
+/// With RBAC off for the API, the token says what was asked, not what the user holds: the
+/// shopper asking `write:products` gets it in `scope`, and there is no `permissions` claim.
+#[tokio::test]
+async fn with_rbac_off_the_scope_is_what_was_asked_and_no_permissions() {
+    let tenant = TestTenant::start_with(|config| {
+        config.apis.push(dev_tenant::ApiConfig {
+            identifier: DEFAULT_AUDIENCE.into(),
+            rbac: false,
+        });
+    })
+    .await;
+    let pkce = Pkce::new();
+    let form = tenant
+        .open_form(
+            &tenant.authorize_url(&pkce, &[("scope", "openid offline_access write:products")]),
+        )
+        .await;
+    let reply = tenant
+        .submit(&form, "shopper@aura.test", DEMO_PASSWORD, "login")
+        .await;
+    let code = query(&reply.location())["code"].clone();
+    let body = tenant.exchange(&code, &pkce.verifier).await.json();
+    assert_eq!(body["scope"], "openid offline_access write:products");
+    let access = tenant
+        .verify(body["access_token"].as_str().unwrap(), DEFAULT_AUDIENCE)
+        .await;
+    assert_eq!(access["scope"], "openid offline_access write:products");
+    assert!(access.get("permissions").is_none(), "{access}");
+
+    // A refresh keeps the RBAC-off shape.
+    let refreshed = tenant
+        .refresh(body["refresh_token"].as_str().unwrap())
+        .await
+        .json();
+    let access = tenant
+        .verify(
+            refreshed["access_token"].as_str().unwrap(),
+            DEFAULT_AUDIENCE,
+        )
+        .await;
+    assert_eq!(access["scope"], "openid offline_access write:products");
+    assert!(access.get("permissions").is_none(), "{access}");
+}

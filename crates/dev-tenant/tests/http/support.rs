@@ -274,26 +274,62 @@ impl TestTenant {
 
     /// Exchanges a code as the SPA does (form-encoded, no secret).
     pub async fn exchange(&self, code: &str, verifier: &str) -> Reply {
-        self.token_form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", DEFAULT_SPA_CLIENT_ID),
-            ("code", code),
-            ("code_verifier", verifier),
-            ("redirect_uri", CALLBACK),
-        ])
+        self.exchange_with(code, verifier, &[]).await
+    }
+
+    /// [`exchange`](Self::exchange) with extra request headers (a `DPoP` proof, say).
+    pub async fn exchange_with(
+        &self,
+        code: &str,
+        verifier: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        self.token_form_with(
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", DEFAULT_SPA_CLIENT_ID),
+                ("code", code),
+                ("code_verifier", verifier),
+                ("redirect_uri", CALLBACK),
+            ],
+            headers,
+        )
+        .await
+    }
+
+    /// Spends a refresh token as the SPA does (form-encoded, no secret, no DPoP proof).
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.refresh_with(refresh_token, &[]).await
+    }
+
+    /// [`refresh`](Self::refresh) with extra request headers.
+    pub async fn refresh_with(&self, refresh_token: &str, headers: &[(&str, &str)]) -> Reply {
+        self.token_form_with(
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", DEFAULT_SPA_CLIENT_ID),
+                ("refresh_token", refresh_token),
+            ],
+            headers,
+        )
         .await
     }
 
     pub async fn token_form(&self, params: &[(&str, &str)]) -> Reply {
-        read(
-            self.http
-                .post(self.url("oauth/token"))
-                .form(params)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.token_form_with(params, &[]).await
+    }
+
+    /// A form-encoded token request with extra headers; a header named twice is sent twice.
+    pub async fn token_form_with(
+        &self,
+        params: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.http.post(self.url("oauth/token")).form(params);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request.send().await.unwrap()).await
     }
 
     pub async fn token_json(&self, body: Value) -> Reply {

@@ -192,6 +192,38 @@ async fn code_replay_is_invalid_grant() {
     assert_oauth_error(&replay, 403, "invalid_grant", "Invalid authorization code");
 }
 
+/// A code presented a second time revokes the refresh-token family its first use started
+/// (RFC 6749 §4.1.2): whoever replays an intercepted code also cuts off what it bought.
+#[tokio::test]
+async fn code_reuse_revokes_the_refresh_tokens_it_issued() {
+    let tenant = TestTenant::start().await;
+    let pkce = Pkce::new();
+    let code = tenant.sign_in(&pkce, "shopper@aura.test").await;
+    let first = tenant.exchange(&code, &pkce.verifier).await.json();
+    let refresh_token = first["refresh_token"].as_str().unwrap();
+    // Another sign-in's family must survive the replay.
+    let other_pkce = Pkce::new();
+    let other_code = tenant.sign_in(&other_pkce, "shopper@aura.test").await;
+    let other = tenant
+        .exchange(&other_code, &other_pkce.verifier)
+        .await
+        .json();
+
+    let replay = tenant.exchange(&code, &pkce.verifier).await;
+    assert_oauth_error(&replay, 403, "invalid_grant", "Invalid authorization code");
+    let after = tenant.refresh(refresh_token).await;
+    assert_oauth_error(
+        &after,
+        403,
+        "invalid_grant",
+        "Unknown or invalid refresh token.",
+    );
+    let untouched = tenant
+        .refresh(other["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!(untouched.status, 200, "{}", untouched.body);
+}
+
 /// The verifier must hash to the challenge; a failed attempt also spends the code.
 #[tokio::test]
 async fn verifier_mismatch_is_invalid_grant_and_spends_the_code() {
