@@ -190,3 +190,59 @@ async fn unreadable_arguments_are_a_400() {
         );
     }
 }
+
+/// End to end against the local tenant issuing tokens as Auth0 does with the API's RBAC off:
+/// the shopper asks `/authorize` for `write:products`, gets it in `scope` (and no
+/// `permissions`), and is still refused — over REST and through `update_product`.
+#[tokio::test]
+async fn with_rbac_off_a_shopper_asking_for_write_products_is_refused() {
+    let app = spawn_app(TestOptions {
+        rbac_off: true,
+        ..TestOptions::default()
+    })
+    .await;
+    let token = app
+        .sign_in_asking(SHOPPER, dev_tenant::DEMO_PASSWORD, &["write:products"])
+        .await
+        .access_token;
+    let claims: Value = aura_commerce::auth::dangerous::decode_unverified_payload(&token).unwrap();
+    assert!(
+        claims["scope"].as_str().unwrap().contains("write:products"),
+        "{claims}"
+    );
+    assert!(claims.get("permissions").is_none(), "{claims}");
+
+    let patched = app
+        .patch_api(
+            "/api/products/1",
+            &token,
+            &serde_json::json!({ "price_cents": 1 }),
+        )
+        .await;
+    assert_eq!(patched.status(), 403);
+    let body: Value = patched.json().await.unwrap();
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("Enable RBAC"),
+        "{body}"
+    );
+
+    let via_fn = app
+        .call_fn("update_product", Some(&token), &edit_body(1, 1, 1, 1))
+        .await;
+    assert_eq!(via_fn.status(), 403);
+    assert_eq!(
+        app.catalog.get(1).await.unwrap().unwrap().price_cents,
+        app_seed_price(1)
+    );
+}
+
+fn app_seed_price(id: u32) -> i64 {
+    aura_commerce::catalog::seed::seeded_products()
+        .into_iter()
+        .find(|p| p.id == id)
+        .unwrap()
+        .price_cents
+}

@@ -52,6 +52,8 @@ pub struct TestOptions {
     pub api_cors_origins: Vec<String>,
     /// `AI_SERVICE_URL` (default: the app's own `/api/ai`).
     pub ai_service_url: Option<String>,
+    /// The tenant issues user tokens as Auth0 does with the API's RBAC off.
+    pub rbac_off: bool,
 }
 
 impl Default for TestOptions {
@@ -63,6 +65,7 @@ impl Default for TestOptions {
             m2m_credentials: None,
             api_cors_origins: Vec::new(),
             ai_service_url: None,
+            rbac_off: false,
         }
     }
 }
@@ -75,6 +78,12 @@ pub async fn spawn_app(options: TestOptions) -> TestApp {
 
     let mut config = startup::local_tenant_config(&tenant_listener, &origin);
     config.lifetimes.access_token_secs = options.access_token_secs;
+    if options.rbac_off {
+        config.apis.push(dev_tenant::ApiConfig {
+            identifier: dev_tenant::DEFAULT_AUDIENCE.to_owned(),
+            rbac: false,
+        });
+    }
     let mut settings = Settings::for_local_tenant(LocalTenantSettings::at(
         tenant_listener.local_addr().unwrap(),
     ));
@@ -279,13 +288,42 @@ impl TestApp {
     /// Signs `email` in through the tenant's real pages and returns the token response,
     /// checking every step a browser would see.
     pub async fn sign_in(&self, email: &str, password: &str) -> TokenResponse {
+        self.sign_in_asking(email, password, &[]).await
+    }
+
+    /// [`Self::sign_in`], asking `/authorize` for `more_scopes` beside the app's own.
+    pub async fn sign_in_asking(
+        &self,
+        email: &str,
+        password: &str,
+        more_scopes: &[&str],
+    ) -> TokenResponse {
         let transaction = SignInTransaction {
             verifier: "test-verifier-0123456789-0123456789-0123456789".into(),
             state: format!("state-{email}"),
             nonce: "test-nonce".into(),
             return_to: "/products".into(),
         };
-        let authorize = transaction.authorize_url(&self.settings.public, &self.origin);
+        let mut authorize =
+            url::Url::parse(&transaction.authorize_url(&self.settings.public, &self.origin))
+                .unwrap();
+        let pairs: Vec<(String, String)> = authorize
+            .query_pairs()
+            .map(|(name, value)| match name.as_ref() {
+                "scope" => (
+                    name.into_owned(),
+                    [value.as_ref()]
+                        .iter()
+                        .chain(more_scopes)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                _ => (name.into_owned(), value.into_owned()),
+            })
+            .collect();
+        authorize.query_pairs_mut().clear().extend_pairs(pairs);
+        let authorize = authorize.to_string();
 
         // Each sign-in in a browser of its own, so one test can sign in several users.
         let browser = new_browser();
