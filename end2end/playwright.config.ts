@@ -36,9 +36,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Built by `cargo leptos build --split` in scripts/test before Playwright starts. Each run starts
-    // from a freshly seeded catalogue, so edits made by one run never leak into the next.
-    command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && exec target/debug/aura-commerce`,
+    // The server of the last `cargo leptos build` (scripts/test builds the release site first and
+    // names target/release/aura-commerce in E2E_SERVER_BIN). Each run starts from a freshly seeded
+    // catalogue, so edits made by one run never leak into the next.
+    command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && exec ${process.env.E2E_SERVER_BIN ?? 'target/debug/aura-commerce'}`,
     cwd: '..',
     url: `${appOrigin}/readyz`,
     timeout: 60_000,

@@ -1,9 +1,10 @@
 //! Checks at start-up that the browser bundle in the site directory can load.
 //!
-//! The pages after `/` and `/login` are separate WASM chunks (`pages::split_routes`), which
-//! `cargo leptos … --split` writes together with their loader. Built without `--split`, the
-//! bundle still imports that loader, the browser cannot load it, and no page becomes
-//! interactive — with nothing on the server's side to say why. This check says why.
+//! Under `cargo leptos … --split` the pages after `/` and `/login` are separate WASM chunks
+//! (`pages::split_routes`), written together with their loader; any other build is one bundle
+//! that loads eagerly (`build.rs` decides). A bundle that imports chunks nobody wrote — linked
+//! for splitting but never split, or a split bundle whose loader is gone — leaves every page
+//! dead, with nothing on the server's side to say why. This check says why.
 
 use std::path::Path;
 
@@ -21,13 +22,13 @@ pub fn check(options: &LeptosOptions) -> Result<(), String> {
     let script = pkg.join(format!("{}.js", options.output_name));
     let Ok(source) = std::fs::read_to_string(&script) else {
         return Err(format!(
-            "the browser bundle is missing ({}): pages will not become interactive. Build it with `cargo leptos build --split`, or run ./scripts/dev.",
+            "the browser bundle is missing ({}): pages will not become interactive. Build it with `cargo leptos build` (or `cargo leptos build --release --split` for production), or run `cargo leptos watch`.",
             script.display()
         ));
     };
     if source.contains(UNSPLIT_IMPORT) {
         return Err(format!(
-            "the browser bundle in {} was built without --split: it cannot load its page chunks, so pages will not become interactive. Rebuild with `cargo leptos build --split` or `cargo leptos watch --split` (./scripts/dev does this).",
+            "the browser bundle in {} imports page chunks that were never split off, so pages will not become interactive: rebuild it with `cargo leptos build` (one eager bundle) or `cargo leptos build --split` (chunks), and do not set `-Clink-args=--emit-relocs` by hand.",
             pkg.display()
         ));
     }
@@ -85,11 +86,20 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_built_without_split_is_named_with_the_fix() {
+    fn a_bundle_importing_chunks_never_split_off_is_named_with_the_fix() {
         let dir = site(&[("aura-commerce.js", UNSPLIT_IMPORT)]);
         let error = check(&options(dir.path())).unwrap_err();
-        assert!(error.contains("built without --split"), "{error}");
-        assert!(error.contains("cargo leptos watch --split"), "{error}");
+        assert!(error.contains("never split off"), "{error}");
+        assert!(error.contains("cargo leptos build --split"), "{error}");
+    }
+
+    #[test]
+    fn an_eager_bundle_without_chunks_passes() {
+        let dir = site(&[(
+            "aura-commerce.js",
+            "import * as import1 from \"./snippets/x.js\"",
+        )]);
+        assert_eq!(check(&options(dir.path())), Ok(()));
     }
 
     #[test]
@@ -104,6 +114,6 @@ mod tests {
         let dir = site(&[]);
         let error = check(&options(dir.path())).unwrap_err();
         assert!(error.contains("browser bundle is missing"), "{error}");
-        assert!(error.contains("cargo leptos build --split"), "{error}");
+        assert!(error.contains("cargo leptos build"), "{error}");
     }
 }

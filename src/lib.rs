@@ -26,6 +26,8 @@ pub mod pages;
 
 /// The REST API (`ssr` only).
 #[cfg(feature = "ssr")]
+pub mod access_log;
+#[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod browser_bundle;

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { tenantOrigin } from '../playwright.config';
-import { SHOPPER, storedAccessToken, submitTenantForm } from './helpers';
+import { SHOPPER, signIn, storedAccessToken, submitTenantForm } from './helpers';
 
 test('the demo shopper signs in through the real pages and sees the products', async ({ page }) => {
   await page.goto('/login');
@@ -52,5 +52,23 @@ test('a token the server refuses is a 401, and the shopper is asked to sign in a
   await expect(page).toHaveURL(/\/login\?returnTo=%2Fproducts&reason=expired$/);
   await expect(page.getByRole('status')).toHaveText('Your session has ended. Please sign in again.');
   expect(statuses).toEqual([401]);
+  expect(await storedAccessToken(page)).toBeNull();
+});
+
+test('the shopper searches, opens a product with its recommendations, and signs out', async ({ page }) => {
+  await signIn(page);
+  await page.getByLabel('Search products').fill('wool socks');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/[?&]q=wool(\+|%20)socks/);
+  const first = page.getByRole('list', { name: 'Products' }).getByRole('link').first();
+  const name = (await first.textContent())?.trim() ?? '';
+  expect(name).not.toBe('');
+  await first.click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Recommended for you' }).getByRole('heading').first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
   expect(await storedAccessToken(page)).toBeNull();
 });

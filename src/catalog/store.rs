@@ -101,6 +101,14 @@ impl ProductStore {
         &self.pool
     }
 
+    /// Whether the database answers a trivial query (readiness).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// Inserts the seed catalogue if there are no products yet; returns how many were added.
     pub async fn seed_if_empty(&self) -> Result<usize, sqlx::Error> {
         let mut tx = self.pool.begin().await?;

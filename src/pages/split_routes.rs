@@ -1,13 +1,16 @@
 //! The routes whose code the browser downloads on first use.
 //!
-//! Built with `cargo leptos … --split`, each `#[lazy_route]` view below becomes its own WASM
-//! chunk, fetched when the router first needs it (and preloaded by the server when a visit
-//! starts on that route). The first visit to `/` or `/login` then downloads only the shell,
-//! the session code and those two pages. On the server and in tests the views are plain
-//! function calls.
+//! Built with `cargo leptos … --split` (`cfg(wasm_split)`, set by `build.rs`), each
+//! `#[lazy_route]` view below becomes its own WASM chunk, fetched when the router first needs
+//! it (and preloaded by the server when a visit starts on that route, if the site it serves
+//! was split). The first visit to `/` or `/login` then downloads only the shell, the session
+//! code and those two pages. Built without `--split`, the same routes are plain views in the
+//! one bundle. On the server and in tests the views are plain function calls.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+#[cfg(any(wasm_split, feature = "ssr"))]
+use leptos_router::lazy_route;
+use leptos_router::LazyRoute;
 
 use crate::pages::{
     admin_products::AdminProductsPage, callback::CallbackPage, product_detail::ProductDetailPage,
@@ -21,6 +24,9 @@ macro_rules! split_route {
         $(#[$doc])*
         pub struct $route;
 
+        // The server keeps the macro in every build: it preloads a split site's chunks, and
+        // finds nothing to preload in an unsplit one.
+        #[cfg(any(wasm_split, feature = "ssr"))]
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -28,6 +34,17 @@ macro_rules! split_route {
             }
 
             fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+
+        #[cfg(not(any(wasm_split, feature = "ssr")))]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
                 view! { <$page /> }.into_any()
             }
         }

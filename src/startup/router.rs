@@ -8,6 +8,7 @@ use leptos_axum::{file_and_error_handler_with_context, generate_route_list, Lept
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::access_log::access_log_layer;
 use crate::app::{shell, App};
 use crate::app_state::AppState;
 use crate::security_headers::add_security_headers;
@@ -53,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(add_security_headers))
         // The WASM bundle shrinks to about a third gzipped; pages and JSON compress too.
         .layer(CompressionLayer::new())
+        // Outermost: one access-log line per request, whatever answered it.
+        .layer(access_log_layer())
         .with_state(state)
 }
 

@@ -11,6 +11,7 @@ mod leak_guard;
 mod m2m_token_client;
 mod rest_api;
 mod security_headers;
+mod service;
 mod sign_in_flow;
 mod support;
 mod token_rejections;

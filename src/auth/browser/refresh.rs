@@ -47,7 +47,8 @@ pub fn is_due() -> bool {
 ///
 /// Lazily loaded (its own WASM chunk under `--split`): the exchange, the ID-token check and the
 /// cross-tab lock are needed only when a refresh is due or a call was refused.
-#[leptos::lazy]
+// Its own chunk in a `--split` build (see `build.rs`).
+#[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
     let seen = token_store::refresh_token();
     with_cross_tab_lock(LOCK_NAME, async move {

@@ -20,8 +20,8 @@ use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
 ///
 /// Lazily loaded (its own WASM chunk under `--split`): reading the token claims needs
 /// serde_json, which the first chunk every page downloads goes without.
-#[leptos::lazy]
-pub fn load_state() -> SessionState {
+#[cfg_attr(wasm_split, leptos::lazy)]
+pub async fn load_state() -> SessionState {
     let Some(access) = token_store::access_token()
         .as_deref()
         .and_then(AccessTokenView::read)

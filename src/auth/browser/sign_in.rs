@@ -9,8 +9,9 @@ use crate::auth::sign_in_request::SignInTransaction;
 ///
 /// Lazily loaded on the click (its own WASM chunk under `--split`), so a visit that never signs
 /// in never downloads the PKCE and hashing code.
-#[leptos::lazy]
-pub fn start_sign_in(return_to: Option<String>) -> Result<(), String> {
+// Its own chunk in a `--split` build (see `build.rs`).
+#[cfg_attr(wasm_split, leptos::lazy)]
+pub async fn start_sign_in(return_to: Option<String>) -> Result<(), String> {
     let config = page_config::public_auth_config()?;
     let transaction = SignInTransaction {
         verifier: random_token()?,

@@ -8,20 +8,34 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use super::{bearer::bearer_token, AccessClaims, AuthRejection, TokenValidator};
+use crate::access_log;
 use crate::auth::ApiError;
 
-/// Validates the request's bearer token.
+/// Validates the request's bearer token. The caller, or why it was refused, goes on the
+/// request's access-log line.
 pub async fn authenticate(
     validator: &TokenValidator,
     headers: &HeaderMap,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
     let token = bearer_token(headers)
-        .map_err(|_| AuthRejection::SeveralAuthorizationHeaders)?
-        .ok_or(AuthRejection::Missing)?;
-    validator
+        .map_err(|_| refused(AuthRejection::SeveralAuthorizationHeaders))?
+        .ok_or_else(|| refused(AuthRejection::Missing))?;
+    let claims = validator
         .validate(token)
         .await
-        .map_err(AuthRejection::Invalid)
+        .map_err(|error| refused(AuthRejection::Invalid(error)))?;
+    let caller = match claims.is_machine() {
+        true => claims.client_id().unwrap_or(&claims.sub),
+        false => &claims.sub,
+    };
+    access_log::record_caller(caller);
+    Ok(claims)
+}
+
+/// Notes `rejection` on the access log and returns it.
+pub fn refused(rejection: AuthRejection) -> AuthRejection {
+    access_log::record_refusal(&rejection.error_body().1);
+    rejection
 }
 
 /// Validates the request's bearer token and checks it grants `permission` (the `permissions`
@@ -34,9 +48,13 @@ pub async fn authorize(
     let claims = authenticate(validator, headers).await?;
     if !claims.has_permission(permission) {
         if claims.lacks_permissions_claim() {
-            return Err(AuthRejection::NoPermissionsClaim(permission.to_owned()));
+            return Err(refused(AuthRejection::NoPermissionsClaim(
+                permission.to_owned(),
+            )));
         }
-        return Err(AuthRejection::InsufficientScope(permission.to_owned()));
+        return Err(refused(AuthRejection::InsufficientScope(
+            permission.to_owned(),
+        )));
     }
     Ok(claims)
 }
