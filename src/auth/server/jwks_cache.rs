@@ -21,6 +21,9 @@ pub const DEFAULT_REFETCH_COOLDOWN: Duration = Duration::from_secs(30);
 /// Default limit on each call to the tenant (discovery plus key set), so a hanging tenant
 /// cannot hang requests.
 pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default longest wait of a request whose `kid` is unknown for the re-fetch it caused; the
+/// fetch itself goes on, under its own timeout, after the request has its answer.
+pub const DEFAULT_UNKNOWN_KID_WAIT: Duration = Duration::from_secs(1);
 /// Largest discovery or key-set document read; Auth0's are a few KiB.
 pub const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
 
@@ -31,6 +34,8 @@ pub struct JwksSettings {
     pub cooldown: Duration,
     /// Limit on one whole fetch, connection included (default 5 s).
     pub timeout: Duration,
+    /// Longest a request with an unknown `kid` waits for the fetch it caused (default 1 s).
+    pub unknown_kid_wait: Duration,
 }
 
 impl Default for JwksSettings {
@@ -38,6 +43,7 @@ impl Default for JwksSettings {
         Self {
             cooldown: DEFAULT_REFETCH_COOLDOWN,
             timeout: DEFAULT_FETCH_TIMEOUT,
+            unknown_kid_wait: DEFAULT_UNKNOWN_KID_WAIT,
         }
     }
 }
@@ -136,24 +142,38 @@ impl JwksCache {
         }
     }
 
-    /// The key named `kid`, re-fetching the key set once (per cooldown) if it is unknown.
-    pub async fn key(&self, kid: &str) -> Option<Arc<SigningKey>> {
+    /// The key named `kid`, re-fetching the key set once (per cooldown) if it is unknown. The
+    /// caller waits for that fetch at most `unknown_kid_wait`: a hanging tenant delays a refusal
+    /// by about a second, not by the fetch's whole timeout, and the fetch finishes on its own.
+    pub async fn key(self: &Arc<Self>, kid: &str) -> Option<Arc<SigningKey>> {
         if let Some(key) = self.cached(kid) {
             return Some(key);
         }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let (cache, wanted) = (self.clone(), kid.to_owned());
+                let fetch = runtime.spawn(async move { cache.fetch_for_unknown(&wanted).await });
+                let _ = tokio::time::timeout(self.settings.unknown_kid_wait, fetch).await;
+            }
+            // No runtime to leave the fetch to (a synchronous caller): wait for it.
+            Err(_) => self.fetch_for_unknown(kid).await,
+        }
+        self.cached(kid)
+    }
+
+    /// The on-demand fetch for an unknown `kid`: one per cooldown, behind any in flight.
+    async fn fetch_for_unknown(&self, kid: &str) {
         let mut last_on_demand = self.fetch.lock().await;
         // The fetch we waited for may have brought the key.
-        if let Some(key) = self.cached(kid) {
-            return Some(key);
-        }
-        if last_on_demand.is_some_and(|at| at.elapsed() < self.settings.cooldown) {
-            return None;
+        if self.cached(kid).is_some()
+            || last_on_demand.is_some_and(|at| at.elapsed() < self.settings.cooldown)
+        {
+            return;
         }
         *last_on_demand = Some(Instant::now());
         if let Err(error) = self.fetch_now().await {
             tracing::warn!(%error, "could not refresh the tenant's signing keys; keeping the ones held");
         }
-        self.cached(kid)
     }
 
     /// Fetches the key set now (at start, and from the background refresher).

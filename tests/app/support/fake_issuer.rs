@@ -79,6 +79,8 @@ struct IssuerState {
     keys: Mutex<Vec<Value>>,
     attacker_keys: Mutex<Vec<Value>>,
     jwks_fetches: AtomicU64,
+    /// Key-set requests the client gave up on while they hung (their handler was dropped).
+    abandoned_fetches: AtomicU64,
     attacker_fetches: AtomicU64,
     hang: AtomicBool,
 }
@@ -136,6 +138,11 @@ impl FakeIssuer {
         self.state.jwks_fetches.load(Ordering::SeqCst)
     }
 
+    /// Hanging key-set requests the client has given up on.
+    pub fn abandoned_fetches(&self) -> u64 {
+        self.state.abandoned_fetches.load(Ordering::SeqCst)
+    }
+
     pub fn attacker_fetches(&self) -> u64 {
         self.state.attacker_fetches.load(Ordering::SeqCst)
     }
@@ -156,9 +163,19 @@ impl FakeIssuer {
     }
 }
 
+/// Counts a hanging key-set request as abandoned when the client drops it.
+struct AbandonedOnDrop(Arc<IssuerState>);
+
+impl Drop for AbandonedOnDrop {
+    fn drop(&mut self) {
+        self.0.abandoned_fetches.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 async fn jwks(State(state): State<Arc<IssuerState>>) -> Json<Value> {
     state.jwks_fetches.fetch_add(1, Ordering::SeqCst);
     if state.hang.load(Ordering::SeqCst) {
+        let _abandoned = AbandonedOnDrop(state.clone());
         std::future::pending::<()>().await;
     }
     Json(json!({ "keys": *state.keys.lock().unwrap() }))
