@@ -21,6 +21,9 @@ pub struct IdTokenClaims {
     pub exp: u64,
     #[serde(default)]
     pub nonce: Option<String>,
+    /// The authorised party: the client the token was issued to.
+    #[serde(default)]
+    pub azp: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
@@ -42,6 +45,10 @@ pub enum IdTokenError {
     NonceMismatch,
     #[error("the ID token has expired")]
     Expired,
+    #[error("the ID token names several audiences but was not issued to this application (azp)")]
+    WrongAuthorizedParty,
+    #[error("the refreshed ID token is about another user or tenant than the one signed in")]
+    AnotherSubject,
 }
 
 /// Checks `iss`, `aud`, `nonce` and `exp` of an ID token, at time `now` (seconds since the epoch).
@@ -60,6 +67,14 @@ pub fn check_id_token(
     if !claims.aud.contains(client_id) {
         return Err(IdTokenError::WrongAudience);
     }
+    // OIDC Core §3.1.3.7: with several audiences `azp` must be there, and whenever it is there
+    // it must name this client.
+    let several = claims.aud.as_slice().len() > 1;
+    match claims.azp.as_deref() {
+        Some(azp) if azp != client_id => return Err(IdTokenError::WrongAuthorizedParty),
+        None if several => return Err(IdTokenError::WrongAuthorizedParty),
+        _ => {}
+    }
     if let Some(nonce) = nonce {
         if claims.nonce.as_deref() != Some(nonce) {
             return Err(IdTokenError::NonceMismatch);
@@ -67,6 +82,25 @@ pub fn check_id_token(
     }
     if claims.exp + ID_TOKEN_LEEWAY_SECS < now {
         return Err(IdTokenError::Expired);
+    }
+    Ok(claims)
+}
+
+/// Checks an ID token from a refresh: everything [`check_id_token`] checks (no nonce), and
+/// that it is about the same user at the same tenant as `previous`, the ID token it replaces
+/// (OIDC Core §12.2). Without a previous ID token there is nothing to compare.
+pub fn check_refreshed_id_token(
+    jwt: &str,
+    issuer: &str,
+    client_id: &str,
+    previous: Option<&IdTokenClaims>,
+    now: u64,
+) -> Result<IdTokenClaims, IdTokenError> {
+    let claims = check_id_token(jwt, issuer, client_id, None, now)?;
+    if let Some(previous) = previous {
+        if claims.sub != previous.sub || claims.iss != previous.iss {
+            return Err(IdTokenError::AnotherSubject);
+        }
     }
     Ok(claims)
 }
@@ -103,9 +137,10 @@ mod tests {
     }
 
     #[test]
-    fn audience_may_be_an_array() {
+    fn audience_may_be_an_array_with_azp() {
         let mut claims = good_claims();
         claims["aud"] = json!(["other", "aura-spa"]);
+        claims["azp"] = json!("aura-spa");
         assert!(check(claims).is_ok());
     }
 
@@ -149,6 +184,48 @@ mod tests {
         assert_eq!(
             check_id_token(&jwt(claims), ISSUER, "aura-spa", None, NOW),
             Err(IdTokenError::WrongAudience)
+        );
+    }
+
+    #[test]
+    fn several_audiences_need_an_azp_naming_this_client() {
+        let mut claims = good_claims();
+        claims["aud"] = json!(["aura-spa", "other"]);
+        assert_eq!(
+            check(claims.clone()),
+            Err(IdTokenError::WrongAuthorizedParty)
+        );
+        claims["azp"] = json!("other");
+        assert_eq!(
+            check(claims.clone()),
+            Err(IdTokenError::WrongAuthorizedParty)
+        );
+        claims["azp"] = json!("aura-spa");
+        assert!(check(claims).is_ok());
+    }
+
+    #[test]
+    fn an_azp_naming_another_client_is_refused_even_with_one_audience() {
+        let mut claims = good_claims();
+        claims["azp"] = json!("someone-else");
+        assert_eq!(check(claims), Err(IdTokenError::WrongAuthorizedParty));
+    }
+
+    #[test]
+    fn a_refreshed_id_token_keeps_sub_and_iss() {
+        let previous = check(good_claims()).unwrap();
+        let mut refreshed = good_claims();
+        refreshed.as_object_mut().unwrap().remove("nonce");
+        let refresh = |claims: serde_json::Value| {
+            check_refreshed_id_token(&jwt(claims), ISSUER, "aura-spa", Some(&previous), NOW)
+        };
+        assert!(refresh(refreshed.clone()).is_ok());
+        let mut other_user = refreshed.clone();
+        other_user["sub"] = json!("auth0|someone-else");
+        assert_eq!(refresh(other_user), Err(IdTokenError::AnotherSubject));
+        assert!(
+            check_refreshed_id_token(&jwt(refreshed), ISSUER, "aura-spa", None, NOW).is_ok(),
+            "nothing to compare with"
         );
     }
 

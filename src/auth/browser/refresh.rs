@@ -6,7 +6,8 @@ use super::clock::now_secs;
 use super::cross_tab_lock::{sleep, with_cross_tab_lock};
 use super::token_endpoint::{request_tokens, TokenEndpointError};
 use super::{page_config, token_store};
-use crate::auth::id_token::check_id_token;
+use crate::auth::dangerous::decode_unverified_payload;
+use crate::auth::id_token::{check_refreshed_id_token, IdTokenClaims};
 use crate::auth::token_response::TokenResponse;
 
 const LOCK_NAME: &str = "aura-token-refresh";
@@ -99,11 +100,14 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, RefreshError> {
             TokenEndpointError::Unreadable(message) => RefreshError::Rejected(message),
         })?;
     if let Some(id_token) = &tokens.id_token {
-        check_id_token(
+        let previous: Option<IdTokenClaims> = token_store::id_token()
+            .as_deref()
+            .and_then(decode_unverified_payload);
+        check_refreshed_id_token(
             id_token,
             config.issuer.as_str(),
             config.client_id.as_str(),
-            None,
+            previous.as_ref(),
             now_secs(),
         )
         .map_err(|e| RefreshError::Rejected(e.to_string()))?;
