@@ -159,3 +159,24 @@ test('the profile page shows the tokens and refreshes on demand', async ({ page 
   await expect.poll(refreshToken, { timeout: 3_000 }).not.toBe(before);
   await expect(page.locator('[data-field="expires-in"]')).toHaveText(/^0 min 1[0-2] s$/);
 });
+
+test("an error callback without this tab's state shows a fixed message and keeps the sign-in", async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  // The tenant's form is showing; the tab's sign-in transaction is pending.
+  await expect(page.getByLabel('Email address')).toBeVisible();
+  const appOrigin = new URL(page.url()).searchParams.get('redirect_uri')!.replace(/\/callback$/, '');
+  const state = new URL(page.url()).searchParams.get('state')!;
+
+  await page.goto(`${appOrigin}/callback?error=access_denied&error_description=Call%20%2B1%20555%200100%20now&state=forged`);
+  await expect(page.getByRole('alert')).toContainText('does not belong to this tab');
+  await expect(page.getByRole('alert')).not.toContainText('555');
+
+  // The sign-in this tab started still completes.
+  await page.goBack();
+  await submitTenantForm(page, SHOPPER);
+  await expect(page).toHaveURL(/\/products$/);
+  expect(new URL(page.url()).searchParams.get('state')).toBeNull();
+  expect(state).toBeTruthy();
+  expect(await storedAccessToken(page)).not.toBeNull();
+});

@@ -17,6 +17,10 @@ pub struct CallbackParams {
 pub enum CallbackError {
     #[error("Sign-in was cancelled or refused: {0}")]
     Denied(String),
+    /// An error response that does not carry this tab's `state`: anyone can craft such a link,
+    /// so its text is not shown and the sign-in this tab started is kept.
+    #[error("A sign-in response that does not belong to this tab was ignored.")]
+    UntrustedError,
     #[error("This sign-in link is not valid here: it was already used, or it was opened in another tab or browser.")]
     NoTransaction,
     #[error(
@@ -35,22 +39,27 @@ pub enum CallbackError {
 
 /// The authorization code, if `params` answer `transaction`.
 ///
-/// The tenant's own error wins (it may come with or without a transaction); then the transaction
-/// must exist, its `state` must match exactly, and a code must be present.
+/// The transaction must exist and its `state` match exactly. Then the tenant's error, if any, is
+/// shown in its own words; an error without this tab's state is [`CallbackError::UntrustedError`]
+/// (its text is never shown). Otherwise a code must be present.
 pub fn accept_callback(
     params: &CallbackParams,
     transaction: Option<&SignInTransaction>,
 ) -> Result<String, CallbackError> {
+    let ours = transaction.filter(|t| params.state.as_deref() == Some(t.state.as_str()));
     if let Some(error) = &params.error {
-        return Err(CallbackError::Denied(
-            params
-                .error_description
-                .clone()
-                .unwrap_or_else(|| error.clone()),
-        ));
+        return match ours {
+            Some(_) => Err(CallbackError::Denied(
+                params
+                    .error_description
+                    .clone()
+                    .unwrap_or_else(|| error.clone()),
+            )),
+            None => Err(CallbackError::UntrustedError),
+        };
     }
-    let transaction = transaction.ok_or(CallbackError::NoTransaction)?;
-    if params.state.as_deref() != Some(transaction.state.as_str()) {
+    transaction.ok_or(CallbackError::NoTransaction)?;
+    if ours.is_none() {
         return Err(CallbackError::StateMismatch);
     }
     params
@@ -121,6 +130,25 @@ mod tests {
             accept_callback(&denied, Some(&transaction())),
             Err(CallbackError::Denied("The user cancelled".into()))
         );
+    }
+
+    #[test]
+    fn an_error_without_this_tabs_state_is_not_believed() {
+        let forged = |state: Option<&str>| CallbackParams {
+            error: Some("access_denied".into()),
+            error_description: Some("Call +1 555 0100 to unlock your account".into()),
+            state: state.map(Into::into),
+            ..Default::default()
+        };
+        for (state, transaction) in [
+            (None, Some(transaction())),
+            (Some("another-tabs-state"), Some(transaction())),
+            (Some("expected-state"), None),
+        ] {
+            let refused = accept_callback(&forged(state), transaction.as_ref());
+            assert_eq!(refused, Err(CallbackError::UntrustedError), "{state:?}");
+            assert!(!refused.unwrap_err().to_string().contains("555"));
+        }
     }
 
     #[test]

@@ -11,11 +11,11 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
     let transaction = transaction_store::load();
     let code = accept_callback(&params, transaction.as_ref());
     if matches!(code, Err(CallbackError::Denied(_))) {
-        // The transaction is spent either way: a retry starts a fresh one.
+        // The tenant really ended this sign-in: a retry starts a fresh one.
         transaction_store::clear();
     }
-    // On a state mismatch the transaction is left in place, so a forged callback cannot spend
-    // the sign-in this tab really started.
+    // On a state mismatch, or an error that is not this tab's, the transaction is left in
+    // place, so a forged callback cannot spend the sign-in this tab really started.
     let code = code?;
     let transaction = transaction.ok_or(CallbackError::NoTransaction)?;
     transaction_store::clear();
