@@ -180,3 +180,17 @@ test("an error callback without this tab's state shows a fixed message and keeps
   expect(state).toBeTruthy();
   expect(await storedAccessToken(page)).not.toBeNull();
 });
+
+test('sign-out revokes the refresh token: a copy taken before is refused', async ({ page, request }) => {
+  await signIn(page);
+  const copied = await page.evaluate(() => localStorage.getItem('auth0_refresh_token'));
+  expect(copied).toBeTruthy();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  const reuse = await request.post(`${tenantOrigin}/oauth/token`, {
+    form: { grant_type: 'refresh_token', client_id: 'aura-spa', refresh_token: copied! },
+  });
+  expect(reuse.status()).toBe(403);
+  expect((await reuse.json()).error).toBe('invalid_grant');
+});

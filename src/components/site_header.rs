@@ -10,7 +10,7 @@ pub fn SiteHeader() -> impl IntoView {
     let session = use_session();
     let sign_out = move |_| {
         #[cfg(feature = "hydrate")]
-        crate::auth::browser::sign_out::sign_out(session);
+        leptos::task::spawn_local(crate::auth::browser::sign_out::sign_out(session));
     };
     let account = move || match session.0.get() {
         SessionState::SignedIn(user) => {
