@@ -197,6 +197,10 @@ async fn no_secret_leaves_the_server_in_pages_responses_or_logs() {
         "the trace log was captured ({} bytes)",
         logged.len()
     );
+    assert!(
+        logged.contains("answered") && logged.contains("caller="),
+        "the access log's lines are among those checked"
+    );
     for (name, needle) in needles {
         assert!(!logged.contains(needle), "{name} appears in the server log");
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-use crate::support::{spawn_app, TestOptions};
+use crate::support::{m2m_token_from, spawn_app, TestOptions};
 
 /// A loopback port free right now.
 fn free_port() -> u16 {
@@ -79,21 +79,11 @@ impl RunningServer {
 
     /// An M2M token from the server's local tenant, as the user's guide gets one.
     async fn m2m_token(&self) -> String {
-        let token: serde_json::Value = reqwest::Client::new()
-            .post(format!("http://127.0.0.1:{}/oauth/token", self.tenant_port))
-            .json(&serde_json::json!({
-                "client_id": dev_tenant::DEFAULT_M2M_CLIENT_ID,
-                "client_secret": dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
-                "audience": dev_tenant::DEFAULT_AUDIENCE,
-                "grant_type": "client_credentials",
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        token["access_token"].as_str().unwrap().to_owned()
+        m2m_token_from(&format!(
+            "http://127.0.0.1:{}/oauth/token",
+            self.tenant_port
+        ))
+        .await
     }
 }
 

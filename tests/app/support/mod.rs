@@ -172,6 +172,25 @@ async fn serve_app(
     }
 }
 
+/// An M2M access token from the local tenant's default M2M client at `token_url`, asked for
+/// as the user's guide does (JSON body, client_credentials).
+pub async fn m2m_token_from(token_url: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(token_url)
+        .json(&serde_json::json!({
+            "client_id": dev_tenant::DEFAULT_M2M_CLIENT_ID,
+            "client_secret": dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
+            "audience": dev_tenant::DEFAULT_AUDIENCE,
+            "grant_type": "client_credentials",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the tenant issues an M2M token");
+    let body: TokenResponse = response.json().await.unwrap();
+    body.access_token
+}
+
 /// Follows no redirects and keeps cookies, like a browser.
 fn new_browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -241,21 +260,7 @@ impl TestApp {
     /// An M2M access token from the local tenant, obtained exactly as the user's guide does
     /// (JSON body, client_credentials).
     pub async fn m2m_token(&self) -> String {
-        let response = self
-            .api
-            .post(self.settings.public.token_endpoint())
-            .json(&serde_json::json!({
-                "client_id": dev_tenant::DEFAULT_M2M_CLIENT_ID,
-                "client_secret": dev_tenant::DEFAULT_M2M_CLIENT_SECRET,
-                "audience": dev_tenant::DEFAULT_AUDIENCE,
-                "grant_type": "client_credentials",
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "the tenant issues an M2M token");
-        let body: TokenResponse = response.json().await.unwrap();
-        body.access_token
+        m2m_token_from(&self.settings.public.token_endpoint()).await
     }
 
     /// Calls the server function at `/fn/{name}` as the browser does: a form-encoded POST
