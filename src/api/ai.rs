@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::error::RestError;
 use crate::app_state::AppState;
 use crate::auth::permissions::AI_RECOMMEND;
-use crate::auth::server::guard::refused;
 use crate::auth::server::{AuthRejection, MachineCaller};
 use crate::catalog::related::{related_products, RECOMMENDATIONS};
 use crate::catalog::store::ProductStore;
@@ -57,7 +56,7 @@ async fn recommendations(
     Query(query): Query<RecommendationsQuery>,
 ) -> Result<Json<Recommendations>, RestError> {
     if !claims.has_permission(AI_RECOMMEND) {
-        return Err(refused(AuthRejection::InsufficientScope(AI_RECOMMEND.to_owned())).into());
+        return Err(AuthRejection::InsufficientScope(AI_RECOMMEND.to_owned()).into());
     }
     let raw = query.product_id.ok_or_else(|| {
         RestError::invalid(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 
-use super::guard::{authenticate, authorize, refused};
+use super::guard::{authenticate, authorize};
 use super::{AccessClaims, AuthRejection, TokenValidator};
 use crate::auth::permissions::Permission;
 
@@ -65,7 +65,7 @@ where
         let validator = Arc::<TokenValidator>::from_ref(state);
         let claims = authenticate(&validator, &parts.headers).await?;
         if !claims.is_machine() {
-            return Err(refused(AuthRejection::MachineOnly));
+            return Err(AuthRejection::MachineOnly);
         }
         Ok(MachineCaller(claims))
     }

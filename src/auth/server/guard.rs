@@ -11,35 +11,31 @@ use super::{bearer::bearer_token, AccessClaims, AuthRejection, TokenValidator};
 use crate::access_log;
 use crate::auth::ApiError;
 
-/// Validates the request's bearer token. The caller, or why it was refused, goes on the
-/// request's access-log line.
+/// Validates the request's bearer token. The caller goes on the request's access-log line (a
+/// refusal is noted where it is answered: [`AuthRejection`]'s response, or
+/// [`require_permission`]).
 pub async fn authenticate(
     validator: &TokenValidator,
     headers: &HeaderMap,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
     let token = bearer_token(headers)
-        .map_err(|_| refused(AuthRejection::SeveralAuthorizationHeaders))?
-        .ok_or_else(|| refused(AuthRejection::Missing))?;
+        .map_err(|_| AuthRejection::SeveralAuthorizationHeaders)?
+        .ok_or(AuthRejection::Missing)?;
     let claims = validator
         .validate(token)
         .await
-        .map_err(|error| refused(AuthRejection::Invalid(error)))?;
-    let caller = match claims.is_machine() {
-        true => claims.client_id().unwrap_or(&claims.sub),
-        false => &claims.sub,
+        .map_err(AuthRejection::Invalid)?;
+    let caller = if claims.is_machine() {
+        claims.client_id().unwrap_or(&claims.sub)
+    } else {
+        &claims.sub
     };
     access_log::record_caller(caller);
     Ok(claims)
 }
 
-/// Notes `rejection` on the access log and returns it.
-pub fn refused(rejection: AuthRejection) -> AuthRejection {
-    access_log::record_refusal(&rejection.error_body().1);
-    rejection
-}
-
 /// Validates the request's bearer token and checks it grants `permission` (the `permissions`
-/// claim, falling back to `scope`).
+/// claim, or a machine token's `scope`: `auth::permissions`).
 pub async fn authorize(
     validator: &TokenValidator,
     headers: &HeaderMap,
@@ -48,13 +44,9 @@ pub async fn authorize(
     let claims = authenticate(validator, headers).await?;
     if !claims.has_permission(permission) {
         if claims.lacks_permissions_claim() {
-            return Err(refused(AuthRejection::NoPermissionsClaim(
-                permission.to_owned(),
-            )));
+            return Err(AuthRejection::NoPermissionsClaim(permission.to_owned()));
         }
-        return Err(refused(AuthRejection::InsufficientScope(
-            permission.to_owned(),
-        )));
+        return Err(AuthRejection::InsufficientScope(permission.to_owned()));
     }
     Ok(claims)
 }
@@ -76,6 +68,7 @@ pub async fn require_permission(permission: &str) -> Result<Arc<AccessClaims>, A
     match authorize(&validator, &headers, permission).await {
         Ok(claims) => Ok(claims),
         Err(rejection) => {
+            access_log::record_refusal(&rejection.error_body().1);
             if let Some(response) = use_context::<ResponseOptions>() {
                 response.set_status(rejection.status());
                 response.insert_header(WWW_AUTHENTICATE, rejection.www_authenticate());

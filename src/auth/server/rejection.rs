@@ -106,6 +106,8 @@ impl From<AuthRejection> for ApiError {
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
         let (error, error_description) = self.error_body();
+        // Answered inside the request's span: its access-log line says why.
+        crate::access_log::record_refusal(&error_description);
         let mut response = (
             self.status(),
             Json(serde_json::json!({ "error": error, "error_description": error_description })),
