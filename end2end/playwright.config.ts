@@ -7,6 +7,8 @@ const tenantPort = Number(process.env.E2E_TENANT_PORT ?? 4100);
 export const appOrigin = `http://127.0.0.1:${appPort}`;
 export const tenantOrigin = `http://127.0.0.1:${tenantPort}`;
 const databaseFile = `target/e2e-catalog-${appPort}.sqlite`;
+/** The server's (and its local tenant's) log of this run, relative to the repository root. */
+export const serverLogFile = `target/e2e-server-${appPort}.log`;
 
 export default defineConfig({
   testDir: './tests',
@@ -39,7 +41,8 @@ export default defineConfig({
     // The server of the last `cargo leptos build` (scripts/test builds the release site first and
     // names target/release/aura-commerce in E2E_SERVER_BIN). Each run starts from a freshly seeded
     // catalogue, so edits made by one run never leak into the next.
-    command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && exec ${process.env.E2E_SERVER_BIN ?? 'target/debug/aura-commerce'}`,
+    // Its log is kept in a file too, so a test can read what the tenant saw.
+    command: `rm -f ${databaseFile} ${databaseFile}-wal ${databaseFile}-shm && ${process.env.E2E_SERVER_BIN ?? 'target/debug/aura-commerce'} 2>&1 | tee ${serverLogFile}`,
     cwd: '..',
     url: `${appOrigin}/readyz`,
     timeout: 60_000,

@@ -25,7 +25,9 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
     let tokens = request_tokens(&config, body)
         .await
         .map_err(|error| match error {
-            TokenEndpointError::Unreachable => CallbackError::TenantUnreachable,
+            TokenEndpointError::Unreachable | TokenEndpointError::TimedOut => {
+                CallbackError::TenantUnreachable
+            }
             TokenEndpointError::Refused { status, reason } => CallbackError::ExchangeFailed(
                 reason.unwrap_or_else(|| format!("the sign-in service answered {status}")),
             ),

@@ -4,9 +4,11 @@
 pub mod callback;
 pub mod clock;
 pub mod cross_tab_lock;
+pub mod indexed_db;
 pub mod page_config;
 pub mod random;
 pub mod refresh;
+pub mod refresh_ledger;
 pub mod session_sync;
 pub mod sign_in;
 pub mod sign_out;

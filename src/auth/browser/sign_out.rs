@@ -3,7 +3,7 @@
 
 use leptos::prelude::Set;
 
-use super::{page_config, token_store};
+use super::{page_config, refresh_ledger, token_store};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::session::{Session, SessionState};
 
@@ -23,6 +23,11 @@ pub async fn sign_out(session: Session) {
         if let Err(problem) = revoke(config, &refresh_token).await {
             // Signing out goes on: the tokens are forgotten here whatever the tenant said.
             leptos::logging::warn!("the refresh token could not be revoked: {problem}");
+        }
+    }
+    if token_store::shared_by_tabs() {
+        if let Err(problem) = refresh_ledger::clear().await {
+            leptos::logging::warn!("the refresh ledger could not be emptied: {problem}");
         }
     }
     token_store::clear();

@@ -19,6 +19,7 @@ pub const EXPIRES_AT_KEY: &str = "auth0_expires_at";
 /// Seconds since the epoch when a refresh is due (a little before expiry).
 pub const REFRESH_AT_KEY: &str = "auth0_refresh_at";
 
+/// Every key, the access token first (other tabs react to it, so it is written last).
 const ALL_KEYS: [&str; 5] = [
     ACCESS_TOKEN_KEY,
     ID_TOKEN_KEY,
@@ -110,6 +111,31 @@ pub fn save(response: &TokenResponse, now: u64) -> Result<(), String> {
         &(expires_at - refresh_ahead(response.expires_in)).to_string(),
     )?;
     set(ACCESS_TOKEN_KEY, &response.access_token)
+}
+
+/// The stored token set as key/value pairs, to hand to another tab (see `refresh_ledger`).
+pub fn snapshot() -> Vec<(String, String)> {
+    ALL_KEYS
+        .iter()
+        .filter_map(|&key| Some((key.to_owned(), get(key)?)))
+        .collect()
+}
+
+/// Stores a set taken with [`snapshot`] (in another tab). Unknown keys are ignored; the
+/// access token is written last, as in [`save`].
+pub fn restore(entries: &[(String, String)]) -> Result<(), String> {
+    for key in ALL_KEYS.iter().rev() {
+        if let Some((_, value)) = entries.iter().find(|(k, _)| k == key) {
+            set(key, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the token set is shared by the tabs (localStorage), so a refresh must be agreed on
+/// with them; a sessionStorage or memory set belongs to one tab.
+pub fn shared_by_tabs() -> bool {
+    kind() == TokenStorageKind::Local
 }
 
 /// Forgets the whole token set (in every storage, in case the configuration changed).
