@@ -18,8 +18,11 @@ const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 
 /// The policy for an HTML page.
 ///
-/// - scripts: only this origin's files and inline scripts carrying this response's nonce;
-///   `'wasm-unsafe-eval'` lets the WebAssembly bundle compile.
+/// - scripts: only those carrying this response's nonce, and what they load themselves
+///   (`'strict-dynamic'`: the bundle's modules and the page chunks it imports). Not `'self'`,
+///   which would let any file of this origin run from an injected `<script src>` — the first
+///   upload or generated-JS route would make that an attack. `'wasm-unsafe-eval'` lets the
+///   WebAssembly compile.
 /// - connections: this origin (server functions) and the tenant (the token endpoint), plus the
 ///   live-reload socket during development.
 /// - images: this origin, `data:` (the local tenant's avatars) and any https origin: a real
@@ -29,7 +32,7 @@ pub fn page_policy(nonce: &str, tenant_origin: &str, live_reload: Option<&str>) 
     let reload = live_reload.map(|url| format!(" {url}")).unwrap_or_default();
     format!(
         "default-src 'self'; \
-         script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; \
          img-src 'self' data: https:; \
          connect-src 'self' {tenant_origin}{reload}; \
@@ -74,7 +77,7 @@ mod tests {
     #[test]
     fn page_policy_names_the_nonce_and_the_tenant() {
         let policy = page_policy("abc", "http://127.0.0.1:4000", None);
-        assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(policy.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval';"));
         assert!(policy.contains("connect-src 'self' http://127.0.0.1:4000;"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("object-src 'none'"));
