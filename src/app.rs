@@ -1,7 +1,7 @@
 //! The HTML shell and the router.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
@@ -32,6 +32,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name=PUBLIC_CONFIG_META content=public_config />
                 <AutoReload options=options.clone() />
+                // The stylesheet's name carries its content hash when the build gave it one.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <MetaTags />
@@ -83,7 +85,6 @@ pub fn App() -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = session;
     view! {
-        <Stylesheet id="leptos" href="/pkg/aura-commerce.css" />
         <Title text="Aura Commerce" />
         <Router>
             <SiteHeader />

@@ -16,13 +16,60 @@ const UNSPLIT_IMPORT: &str = "__wasm_split_placeholder__";
 /// The loader `cargo leptos --split` writes beside the bundle (its unhashed name).
 const SPLIT_LOADER_PREFIX: &str = "__wasm_split.";
 
+/// `options` with the build's own word on file names. cargo-leptos says whether the site's
+/// files have content-hashed names (`hash-files` in Cargo.toml) in `LEPTOS_HASH_FILES` when it
+/// runs the server; a server started on its own (`target/release/aura-commerce`) goes by what
+/// cargo-leptos said when it built that binary.
+pub fn with_build_settings(mut options: LeptosOptions) -> LeptosOptions {
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = option_env!("LEPTOS_HASH_FILES") == Some("true");
+    }
+    if std::env::var_os("LEPTOS_HASH_FILE_NAME").is_none() {
+        if let Some(name) = option_env!("LEPTOS_HASH_FILE_NAME") {
+            options.hash_file = name.into();
+        }
+    }
+    options
+}
+
 /// Why the bundle in `options.site_root` cannot run, if it cannot.
 pub fn check(options: &LeptosOptions) -> Result<(), String> {
+    // Where Leptos itself reads the hash list: beside the running binary.
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
+        .join(options.hash_file.as_ref());
+    check_with_hash_file(options, &hash_file)
+}
+
+fn check_with_hash_file(options: &LeptosOptions, hash_file: &Path) -> Result<(), String> {
     let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let script = pkg.join(format!("{}.js", options.output_name));
+    let script_name = if options.hash_files {
+        let hashes = std::fs::read_to_string(hash_file).map_err(|_| {
+            format!(
+                "the site was built with content-hashed file names, but their list ({}) is not beside the server binary: pages would fail to render. Rebuild with `cargo leptos build` and start the binary it built.",
+                hash_file.display()
+            )
+        })?;
+        let js_hash = hashes
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("js:"))
+            .map(str::trim)
+            .ok_or_else(|| {
+                format!(
+                    "the list of hashed file names ({}) names no script: rebuild with `cargo leptos build`.",
+                    hash_file.display()
+                )
+            })?;
+        format!("{}.{js_hash}.js", options.output_name)
+    } else {
+        format!("{}.js", options.output_name)
+    };
+    let script = pkg.join(script_name);
     let Ok(source) = std::fs::read_to_string(&script) else {
         return Err(format!(
-            "the browser bundle is missing ({}): pages will not become interactive. Build it with `cargo leptos build` (or `cargo leptos build --release --split` for production), or run `cargo leptos watch`.",
+            "the browser bundle is missing ({}): pages will not become interactive. Build it with `cargo leptos build` (or `cargo leptos build --release --split --precompress` for production), or run `cargo leptos watch`.",
             script.display()
         ));
     };
@@ -107,6 +154,33 @@ mod tests {
         let dir = site(&[("aura-commerce.js", SPLIT_IMPORT)]);
         let error = check(&options(dir.path())).unwrap_err();
         assert!(error.contains("lacks its chunk loader"), "{error}");
+    }
+
+    #[test]
+    fn a_hashed_bundle_is_found_by_the_name_its_hash_list_gives() {
+        let dir = site(&[
+            ("aura-commerce.Xy_9.js", SPLIT_IMPORT),
+            ("__wasm_split.Q1.js", ""),
+        ]);
+        let hash_file = dir.path().join("hash.txt");
+        std::fs::write(&hash_file, "js: Xy_9\nwasm: W2\ncss: C3\n").unwrap();
+        let mut options = options(dir.path());
+        options.hash_files = true;
+        assert_eq!(check_with_hash_file(&options, &hash_file), Ok(()));
+
+        std::fs::write(&hash_file, "js: Other\n").unwrap();
+        let error = check_with_hash_file(&options, &hash_file).unwrap_err();
+        assert!(error.contains("aura-commerce.Other.js"), "{error}");
+    }
+
+    #[test]
+    fn a_hashed_site_without_its_hash_list_is_named_with_the_fix() {
+        let dir = site(&[("aura-commerce.Xy_9.js", "")]);
+        let mut options = options(dir.path());
+        options.hash_files = true;
+        let error = check_with_hash_file(&options, &dir.path().join("hash.txt")).unwrap_err();
+        assert!(error.contains("content-hashed file names"), "{error}");
+        assert!(error.contains("cargo leptos build"), "{error}");
     }
 
     #[test]

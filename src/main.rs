@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+use aura_commerce::browser_bundle;
 use aura_commerce::config::{Settings, TenantSource};
 use aura_commerce::doctor;
 use aura_commerce::startup::{self, TenantAddrInUse};
@@ -70,7 +71,10 @@ fn load() -> Result<(Settings, LeptosOptions), String> {
     let leptos_options = get_configuration(None)
         .map_err(|e| format!("aura-commerce cannot read its Leptos settings: {e}"))?
         .leptos_options;
-    Ok((settings, leptos_options))
+    Ok((
+        settings,
+        browser_bundle::with_build_settings(leptos_options),
+    ))
 }
 
 async fn serve() -> Result<(), String> {

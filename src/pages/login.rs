@@ -11,6 +11,12 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let hydrated = use_hydrated();
     let (error, set_error) = signal(None::<String>);
+    // The pages a sign-in goes through next, loaded while the shopper reads this one.
+    Effect::new(move |_| {
+        if hydrated.get() {
+            crate::pages::chunk_preload::load_sign_in_pages_when_idle();
+        }
+    });
     let reason = move || {
         query
             .read()

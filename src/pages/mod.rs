@@ -2,6 +2,7 @@
 
 pub mod admin_products;
 pub mod callback;
+pub mod chunk_preload;
 pub mod home;
 pub mod login;
 pub mod not_found;

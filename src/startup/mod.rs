@@ -4,6 +4,7 @@
 //!
 //! - [`state`]: the [`AppState`], each component from its own settings.
 //! - [`router`]: the whole HTTP surface.
+//! - [`site_assets`]: the bundle, pictures and icon, and how long a browser keeps each answer.
 //! - [`local_tenant`]: starting the built-in tenant.
 //! - [`key_refresh`]: loading and refreshing the tenant's signing keys.
 //! - [`shutdown`]: Ctrl-C and SIGTERM.
@@ -12,6 +13,7 @@ pub mod key_refresh;
 pub mod local_tenant;
 pub mod router;
 pub mod shutdown;
+pub mod site_assets;
 pub mod state;
 
 use std::future::{Future, IntoFuture};

@@ -12,6 +12,7 @@ use crate::access_log::access_log_layer;
 use crate::app::{shell, App};
 use crate::app_state::AppState;
 use crate::security_headers::add_security_headers;
+use crate::startup::site_assets::{never_store_by_default, site_assets};
 
 /// Largest request body accepted (server-function arguments and REST bodies are small).
 const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(crate::api::router(&state.api_cors_origins))
+        .merge(site_assets(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -52,7 +54,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(add_security_headers))
-        // The WASM bundle shrinks to about a third gzipped; pages and JSON compress too.
+        .layer(axum::middleware::from_fn(never_store_by_default))
+        // Pages, JSON and any file the build did not precompress shrink to about a third.
         .layer(CompressionLayer::new())
         // Outermost: one access-log line per request, whatever answered it.
         .layer(access_log_layer())

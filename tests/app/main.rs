@@ -13,5 +13,6 @@ mod rest_api;
 mod security_headers;
 mod service;
 mod sign_in_flow;
+mod site_assets;
 mod support;
 mod token_rejections;

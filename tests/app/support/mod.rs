@@ -54,6 +54,10 @@ pub struct TestOptions {
     pub ai_service_url: Option<String>,
     /// The tenant issues user tokens as Auth0 does with the API's RBAC off.
     pub rbac_off: bool,
+    /// The site folder the app serves (default: `target/site`, whatever was built there), and
+    /// whether its bundle has content-hashed names.
+    pub site_root: Option<std::path::PathBuf>,
+    pub hashed_file_names: bool,
 }
 
 impl Default for TestOptions {
@@ -66,6 +70,8 @@ impl Default for TestOptions {
             api_cors_origins: Vec::new(),
             ai_service_url: None,
             rbac_off: false,
+            site_root: None,
+            hashed_file_names: false,
         }
     }
 }
@@ -138,10 +144,15 @@ async fn serve_app(
     options: &TestOptions,
 ) -> TestApp {
     let app_addr = app_listener.local_addr().unwrap();
+    let site_root = options
+        .site_root
+        .as_ref()
+        .map_or_else(|| "target/site".to_owned(), |dir| dir.display().to_string());
     let leptos_options = LeptosOptions::builder()
         .output_name("aura-commerce")
-        .site_root("target/site")
+        .site_root(site_root)
         .site_addr(app_addr)
+        .hash_files(options.hashed_file_names)
         .build();
     let auth = AuthOptions {
         leeway: options.leeway,
