@@ -215,7 +215,7 @@ async fn readyz_is_503_while_the_store_does_not_answer() {
             .status(),
         200
     );
-    app.catalog.pool().close().await;
+    app.catalog.close().await;
     let response = app.browser.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(response.status(), 503);
     assert_eq!(
