@@ -508,3 +508,62 @@ async fn invalid_edits_and_unknown_products_are_refused(backend: Backend) {
     assert!(store.changes(1).await.unwrap().is_empty());
     assert_eq!(store.get(999).await.unwrap(), None);
 }
+
+/// A PostgreSQL server that does not answer is named (host, port, database, never the
+/// password) with the reason and the fix.
+#[tokio::test]
+async fn an_unreachable_postgres_database_is_refused_in_one_sentence() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = aura_commerce::config::DatabaseUrl::parse(&format!(
+        "postgres://shop:s3cret@127.0.0.1:{port}/catalog"
+    ))
+    .unwrap();
+    let error = ProductStore::open(&url).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            aura_commerce::catalog::store::StoreError::Unreachable { database, .. }
+                if *database == format!("127.0.0.1:{port}/catalog")
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.ends_with("start it, or set DATABASE_URL to one that answers."),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+}
+
+/// A server that answers but refuses the password, or lacks the database, is refused in the
+/// same sentence, with the server's reason.
+#[tokio::test]
+async fn a_refused_password_or_a_missing_postgres_database_is_named_at_open() {
+    let Some(server) = crate::support::database::postgres_server_url() else {
+        return;
+    };
+    let server = url::Url::parse(&server).unwrap();
+    let mut wrong_password = server.clone();
+    wrong_password
+        .set_password(Some("not-the-password"))
+        .unwrap();
+    let mut missing = server.clone();
+    missing.set_path("no_such_catalogue");
+    for (url, reason) in [
+        (wrong_password, "password authentication failed"),
+        (missing, "database \"no_such_catalogue\" does not exist"),
+    ] {
+        let url = aura_commerce::config::DatabaseUrl::parse(url.as_str()).unwrap();
+        let message = ProductStore::open(&url).await.unwrap_err().to_string();
+        assert!(
+            message.starts_with("cannot reach the PostgreSQL database at 127.0.0.1:"),
+            "{message}"
+        );
+        assert!(message.contains(reason), "{message}");
+        assert!(!message.contains("not-the-password"), "{message}");
+    }
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 
 use super::StoreError;
 use crate::config::DatabaseUrl;
@@ -47,15 +47,31 @@ pub async fn sqlite(url: &DatabaseUrl) -> Result<SqlitePool, StoreError> {
 
 pub async fn postgres(url: &DatabaseUrl) -> Result<PgPool, StoreError> {
     let options = PgConnectOptions::from_str(url.expose())?;
+    let unreachable = |reason: String| StoreError::Unreachable {
+        database: url.label().to_owned(),
+        reason,
+    };
+    // One connection first, so that start-up names the real reason (refused, no such
+    // database, wrong password) in seconds; the pool itself would retry until its timeout.
+    let probe = tokio::time::timeout(
+        POSTGRES_CONNECT_TIMEOUT,
+        PgConnection::connect_with(&options),
+    )
+    .await
+    .map_err(|_| {
+        unreachable(format!(
+            "no answer within {} s",
+            POSTGRES_CONNECT_TIMEOUT.as_secs()
+        ))
+    })?
+    .map_err(|error| unreachable(reason(&error)))?;
+    probe.close().await?;
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_MAX_CONNECTIONS)
         .acquire_timeout(POSTGRES_CONNECT_TIMEOUT)
         .connect_with(options)
         .await
-        .map_err(|source| StoreError::Unreachable {
-            database: url.label().to_owned(),
-            reason: reason(&source),
-        })?;
+        .map_err(|error| unreachable(reason(&error)))?;
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
     Ok(pool)
 }
