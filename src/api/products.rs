@@ -1,5 +1,6 @@
 //! `/api/products`: the catalogue as JSON, from the same store and with the same query
-//! parameters as the storefront's `/products` page.
+//! parameters as the storefront's `/products` page. The list answers from pages already
+//! rendered while the catalogue is still at their version (`catalog::page_cache`).
 
 use std::sync::Arc;
 
