@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::auth::server::{M2mTokenClient, TokenValidator};
 use crate::auth::PublicAuthConfig;
 use crate::catalog::ai_service_client::AiServiceClient;
+use crate::catalog::page_cache::PageCache;
 use crate::catalog::store::ProductStore;
 
 /// The server's shared state; built by `startup::build_state`.
@@ -20,6 +22,9 @@ pub struct AppState {
     pub validator: Arc<TokenValidator>,
     /// The catalogue's database (one pool, shared by server functions and REST routes).
     pub products: ProductStore,
+    /// `GET /api/products` answers (JSON) by normalised query, tagged with the catalogue's
+    /// version: current ones are served without reading the store.
+    pub product_pages: Arc<PageCache<Bytes>>,
     /// The server's M2M token source, when an M2M application is configured.
     pub m2m: Option<Arc<M2mTokenClient>>,
     /// The AI recommendation service, called with the M2M token (needs `m2m`).
@@ -43,5 +48,11 @@ impl FromRef<AppState> for Arc<TokenValidator> {
 impl FromRef<AppState> for ProductStore {
     fn from_ref(state: &AppState) -> Self {
         state.products.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<PageCache<Bytes>> {
+    fn from_ref(state: &AppState) -> Self {
+        state.product_pages.clone()
     }
 }

@@ -139,6 +139,29 @@ test('a stale edit is refused with a conflict message', async ({ context, page }
   await expect(stale.getByRole('status')).toHaveText('Saved: $92.00, 25 in stock.');
 });
 
+test('the staff page reaches every product, a page at a time or by search', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/admin/products');
+  const summary = page.locator('[data-field="staff-summary"]');
+  await expect(summary).toHaveText('Products 1–25 of 60 · page 1 of 3');
+  await expect(page.getByRole('form', { name: /^Edit / })).toHaveCount(25);
+  await expect(page.getByRole('button', { name: '← Previous' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await expect(summary).toHaveText('Products 26–50 of 60 · page 2 of 3');
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await expect(summary).toHaveText('Products 51–60 of 60 · page 3 of 3');
+  await expect(page.getByRole('form', { name: /^Edit / })).toHaveCount(10);
+  await expect(page.getByRole('form', { name: 'Edit Summit Insulated Mug' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Next →' })).toBeDisabled();
+
+  // The search is the server's, over the whole catalogue, and starts again at page 1.
+  await page.getByLabel('Find a product').fill('insulated mug');
+  await expect(summary).toHaveText('Products 1–1 of 1 · page 1 of 1');
+  await expect(page.getByRole('form', { name: 'Edit Summit Insulated Mug' })).toBeVisible();
+  await page.getByLabel('Find a product').fill('zeppelin');
+  await expect(summary).toHaveText('No product matches.');
+});
+
 test('a shopper cannot open the staff page', async ({ page }) => {
   await signIn(page, SHOPPER);
   await expect(page.getByRole('link', { name: 'Prices & stock' })).toHaveCount(0);

@@ -1,8 +1,13 @@
 //! `/api/products`: the catalogue as JSON, from the same store and with the same query
-//! parameters as the storefront's `/products` page.
+//! parameters as the storefront's `/products` page. The list answers from pages already
+//! rendered while the catalogue is still at their version (`catalog::page_cache`).
+
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -12,6 +17,7 @@ use crate::app_state::AppState;
 use crate::auth::permissions::{ReadProducts, WriteProducts};
 use crate::auth::server::Permitted;
 use crate::catalog::edit::ProductEdit;
+use crate::catalog::page_cache::PageCache;
 use crate::catalog::store::{EditRefused, ProductStore};
 use crate::catalog::{Product, ProductPage, ProductQuery};
 
@@ -28,8 +34,10 @@ pub fn unauthenticated_router() -> Router<AppState> {
     Router::new().route(
         "/bench/unauthenticated/products",
         get(
-            |State(store): State<ProductStore>, RawQuery(query): RawQuery| async move {
-                list_products(&store, query).await
+            |State(store): State<ProductStore>,
+             State(pages): State<Arc<PageCache<Bytes>>>,
+             RawQuery(query): RawQuery| async move {
+                list_products(&store, &pages, query).await
             },
         ),
     )
@@ -40,16 +48,19 @@ pub fn unauthenticated_router() -> Router<AppState> {
 async fn list(
     _caller: Permitted<ReadProducts>,
     State(store): State<ProductStore>,
+    State(pages): State<Arc<PageCache<Bytes>>>,
     RawQuery(query): RawQuery,
-) -> Result<Json<ProductPage>, RestError> {
-    list_products(&store, query).await
+) -> Result<Response, RestError> {
+    list_products(&store, &pages, query).await
 }
 
-/// The body of `GET /api/products`, shared with the benchmark-only route.
+/// The body of `GET /api/products`, shared with the benchmark-only route: the rendered JSON
+/// from `pages` while the catalogue is at the version it was rendered at, else from the store.
 async fn list_products(
     store: &ProductStore,
+    pages: &PageCache<Bytes>,
     query: Option<String>,
-) -> Result<Json<ProductPage>, RestError> {
+) -> Result<Response, RestError> {
     let query =
         ProductQuery::from_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))
             .map_err(|error| {
@@ -58,11 +69,20 @@ async fn list_products(
                     format!("query parameter '{}': {}", error.parameter, error.message),
                 )
             })?;
-    store
-        .search(&query)
-        .await
-        .map(Json)
-        .map_err(RestError::internal)
+    // The normalised query, so `?page=1` and `?` share an answer.
+    let key = query.to_query_string();
+    // Read before the store: what is rendered below is at least this current (see PageCache).
+    let version = store.catalog_version().await.map_err(RestError::internal)?;
+    let body = match pages.get(&key, version) {
+        Some(body) => body,
+        None => {
+            let page: ProductPage = store.search(&query).await.map_err(RestError::internal)?;
+            let body = Bytes::from(serde_json::to_vec(&page).map_err(RestError::internal)?);
+            pages.insert(key, version, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn show(

@@ -20,7 +20,6 @@ pub struct ProductEdit {
 
 /// One recorded staff edit: what changed, by whom, when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ProductChange {
     pub product_id: u32,
     pub product_name: String,

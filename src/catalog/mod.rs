@@ -1,5 +1,6 @@
 //! The product catalogue: the product type, queries and edits (shared by the browser and the
-//! server), the server functions, and on the server the SQLite store and its seed.
+//! server), the server functions, and on the server the store (SQLite or PostgreSQL), its
+//! seed, and the cache of rendered pages that the catalogue's version keeps current.
 
 pub mod edit;
 pub mod product;
@@ -9,6 +10,8 @@ pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod ai_service_client;
+#[cfg(feature = "ssr")]
+pub mod page_cache;
 #[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]

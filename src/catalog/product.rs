@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 /// A product of the catalogue, as stored and as sent to the browser and the REST API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Product {
     pub id: u32,
     pub name: String,

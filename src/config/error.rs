@@ -78,6 +78,20 @@ pub enum ConfigError {
     SameClientIds,
 
     // Not the value itself: a database URL can hold a password.
-    #[error("DATABASE_URL starts with '{scheme}:': use sqlite://path/to/catalog.sqlite (default sqlite://data/aura-commerce.sqlite).")]
+    #[error("DATABASE_URL starts with '{scheme}:': use sqlite://path/to/catalog.sqlite (the default is sqlite://data/aura-commerce.sqlite) or postgres://user:password@host:5432/database.")]
     DatabaseUrl { scheme: String },
+
+    // Not the value itself either.
+    #[error(
+        "DATABASE_URL is not a valid {kind} URL: write it as {}.",
+        database_url_example(kind)
+    )]
+    DatabaseUrlMalformed { kind: &'static str },
+}
+
+fn database_url_example(kind: &str) -> &'static str {
+    match kind {
+        "sqlite" => "sqlite://path/to/catalog.sqlite",
+        _ => "postgres://user:password@host:5432/database (a port is a number; special characters in the password percent-encoded)",
+    }
 }

@@ -7,6 +7,7 @@
 //! - [`error`]: [`ConfigError`], one variant per mistake.
 //! - `env_vars`: looking variables up, with their aliases.
 
+pub mod database_url;
 mod env_vars;
 pub mod error;
 #[cfg(test)]
@@ -24,6 +25,7 @@ use crate::auth::identifiers::{
 use crate::auth::public_config::TokenStorageKind;
 use crate::auth::server::m2m::read_secret_file;
 use crate::auth::PublicAuthConfig;
+pub use database_url::{DatabaseKind, DatabaseUrl, DEFAULT_DATABASE_URL};
 use env_vars::EnvVars;
 pub use error::ConfigError;
 
@@ -33,8 +35,6 @@ pub const DEFAULT_DEV_TENANT_ADDR: &str = "127.0.0.1:4000";
 /// out (`DEV_TENANT_STATE_DIR`; relative to the working directory, the project root under
 /// `cargo leptos`).
 pub const DEFAULT_DEV_TENANT_STATE_DIR: &str = "target/dev-tenant";
-/// The catalogue's database when `DATABASE_URL` is unset: an SQLite file, created on first run.
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/aura-commerce.sqlite";
 
 /// Which tenant signs tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub struct Settings {
     /// empty by default, so no other site's pages can.
     pub api_cors_origins: Vec<String>,
     /// The catalogue's database (`DATABASE_URL`, default [`DEFAULT_DATABASE_URL`]).
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
 }
 
 impl Settings {
@@ -222,7 +222,7 @@ impl Settings {
             }),
             ai_service_url: None,
             api_cors_origins: Vec::new(),
-            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            database_url: DatabaseUrl::default_sqlite(),
         }
     }
 }
@@ -313,17 +313,11 @@ fn parse_service_url(value: String) -> Result<String, ConfigError> {
 }
 
 /// `DATABASE_URL`, or the default SQLite file.
-fn parse_database_url(value: Option<String>) -> Result<String, ConfigError> {
-    let Some(url) = value else {
-        return Ok(DEFAULT_DATABASE_URL.to_owned());
-    };
-    let scheme = url.split(':').next().unwrap_or_default();
-    if scheme != "sqlite" {
-        return Err(ConfigError::DatabaseUrl {
-            scheme: scheme.to_owned(),
-        });
+fn parse_database_url(value: Option<String>) -> Result<DatabaseUrl, ConfigError> {
+    match value {
+        None => Ok(DatabaseUrl::default_sqlite()),
+        Some(url) => DatabaseUrl::parse(&url),
     }
-    Ok(url)
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, nothing more.

@@ -60,7 +60,8 @@ fn no_domain_means_the_local_tenant_on_port_4000_with_its_state_under_target() {
             state_dir: DEFAULT_DEV_TENANT_STATE_DIR.into(),
         })
     );
-    assert_eq!(settings.database_url, DEFAULT_DATABASE_URL);
+    assert_eq!(settings.database_url.expose(), DEFAULT_DATABASE_URL);
+    assert_eq!(settings.database_url.kind(), DatabaseKind::Sqlite);
 }
 
 #[test]
@@ -79,7 +80,42 @@ fn the_tenant_state_folder_and_the_database_are_settings() {
         std::path::PathBuf::from("/tmp/aura-tenant")
     );
     assert_eq!(local.config_file, Some("tenant.json".into()));
-    assert_eq!(settings.database_url, "sqlite:///tmp/aura.sqlite");
+    assert_eq!(settings.database_url.expose(), "sqlite:///tmp/aura.sqlite");
+    assert_eq!(settings.database_url.label(), "/tmp/aura.sqlite");
+}
+
+#[test]
+fn a_postgres_database_url_is_accepted_under_both_schemes_and_never_printed() {
+    for url in [
+        "postgres://shop:s3cret@db.internal:5433/catalog",
+        "postgresql://shop:s3cret@db.internal:5433/catalog",
+    ] {
+        let settings = parse(&[("DATABASE_URL", url)]).unwrap();
+        assert_eq!(settings.database_url.kind(), DatabaseKind::Postgres);
+        assert_eq!(settings.database_url.expose(), url);
+        assert_eq!(settings.database_url.label(), "db.internal:5433/catalog");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+    }
+}
+
+#[test]
+fn a_malformed_database_url_is_refused_without_echoing_it() {
+    for (url, kind) in [
+        (
+            "postgres://shop:s3cret@db.internal:port/catalog",
+            "postgres",
+        ),
+        (
+            "postgres://shop:s3cret@db.internal:5432/catalog?sslmode=sometimes",
+            "postgres",
+        ),
+        ("sqlite://catalog.sqlite?mode=sideways", "sqlite"),
+    ] {
+        let error = parse(&[("DATABASE_URL", url)]).unwrap_err();
+        assert_eq!(error, ConfigError::DatabaseUrlMalformed { kind }, "{url}");
+        assert!(!error.to_string().contains("s3cret"), "{error}");
+    }
 }
 
 #[test]

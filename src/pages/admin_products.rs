@@ -1,6 +1,7 @@
-//! `/admin/products`: staff with `write:products` change prices and stock. Each product is its
-//! own small form; a save names the version it was made from, so a stale save is refused with a
-//! conflict message instead of overwriting a colleague's change.
+//! `/admin/products`: staff with `write:products` change prices and stock. The list is paged
+//! and searched by the server, so every product is reachable however many there are. Each
+//! product is its own small form; a save names the version it was made from, so a stale save
+//! is refused with a conflict message instead of overwriting a colleague's change.
 
 use leptos::prelude::*;
 
@@ -11,9 +12,8 @@ use crate::catalog::edit::{
     parse_price, parse_stock, price_input_value, EditError, ProductChange, ProductEdit,
 };
 use crate::catalog::product::format_price;
-use crate::catalog::query::MAX_PER_PAGE;
 use crate::catalog::server_fns::{get_product, get_products, recent_changes, update_product};
-use crate::catalog::{Product, ProductQuery};
+use crate::catalog::{Product, ProductPage, ProductQuery};
 use crate::components::api_error_notice::ApiErrorNotice;
 use crate::components::require_session::RequireSession;
 
@@ -34,47 +34,78 @@ pub fn AdminProductsPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct SaveCount(RwSignal<u32>);
 
+/// Products per page of the staff list.
+pub const STAFF_PER_PAGE: u32 = 25;
+
 #[component]
 fn AdminProductList() -> impl IntoView {
     let saves = SaveCount(RwSignal::new(0));
     provide_context(saves);
-    let all = ProductQuery {
-        per_page: MAX_PER_PAGE,
+    // The search and the page are the server's: every product is reachable however large the
+    // catalogue grows, a page at a time or by its name.
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1_u32);
+    let query = Memo::new(move |_| ProductQuery {
+        q: search.get().trim().to_owned(),
+        page: page.get(),
+        per_page: STAFF_PER_PAGE,
         ..ProductQuery::default()
-    };
-    let products = LocalResource::new(move || {
-        let all = all.clone();
-        call_protected(move || get_products(all.clone()))
     });
-    let (filter, set_filter) = signal(String::new());
-    // Folded once per keystroke, not once per product.
-    let needle = Memo::new(move |_| fold_case(filter.get().trim()));
+    let products = LocalResource::new(move || {
+        let query = query.get();
+        call_protected(move || get_products(query.clone()))
+    });
     view! {
         <div class="admin-filter">
             <label for="admin-filter">"Find a product"</label>
-            <input id="admin-filter" type="search" placeholder="Name or category"
-                on:input=move |ev| set_filter.set(event_target_value(&ev)) prop:value=filter />
+            <input id="admin-filter" type="search" placeholder="Words in its name or description"
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    page.set(1);
+                }
+                prop:value=search />
         </div>
         <RecentChanges saves />
-        <Suspense fallback=|| view! { <p class="status" role="status">"Loading products…"</p> }>
+        <Transition fallback=|| view! { <p class="status" role="status">"Loading products…"</p> }>
             {move || Suspend::new(async move {
                 match products.await {
-                    Ok(page) => view! {
-                        <ul class="edit-list" aria-label="Products to edit">
-                            {page.items.into_iter().map(|product| {
-                                let haystack = fold_case(&format!("{} {}", product.name, product.category));
-                                let shown = move || {
-                                    needle.with(|needle| needle.is_empty() || haystack.contains(needle.as_str()))
-                                };
-                                view! { <li class:hidden=move || !shown()><ProductEditForm product /></li> }
-                            }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
+                    Ok(found) => view! { <StaffPage found page /> }.into_any(),
                     Err(error) => view! { <ApiErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// One page of the staff list: where it sits in the whole, its forms, and the way to the
+/// pages before and after.
+#[component]
+fn StaffPage(found: ProductPage, page: RwSignal<u32>) -> impl IntoView {
+    let count = found.items.len() as u32;
+    let first = (found.page - 1) * found.per_page + 1;
+    let summary = match found.total {
+        0 => "No product matches.".to_owned(),
+        total if count == 0 => format!("No products on this page; {total} in all."),
+        total => format!(
+            "Products {first}–{} of {total} · page {} of {}",
+            first + count - 1,
+            found.page,
+            found.page_count()
+        ),
+    };
+    let has_previous = found.page > 1;
+    let has_next = found.page < found.page_count();
+    view! {
+        <p class="result-count" role="status" data-field="staff-summary">{summary}</p>
+        <ul class="edit-list" aria-label="Products to edit">
+            {found.items.into_iter().map(|product| view! { <li><ProductEditForm product /></li> }).collect_view()}
+        </ul>
+        <nav class="pagination" aria-label="Pages of products">
+            <button type="button" class="button" disabled=!has_previous
+                on:click=move |_| page.update(|n| *n = n.saturating_sub(1).max(1))>"← Previous"</button>
+            <button type="button" class="button" disabled=!has_next
+                on:click=move |_| page.update(|n| *n += 1)>"Next →"</button>
+        </nav>
     }
 }
 
@@ -267,19 +298,5 @@ fn ChangeTable(changes: Vec<ProductChange>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-    }
-}
-
-/// Lower-cases for the filter. In the browser this is JavaScript's `toLowerCase`: Rust's
-/// `to_lowercase` would compile Unicode case tables into the bundle, whose data every first
-/// visit downloads (see `pages::split_routes`).
-fn fold_case(text: &str) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::JsString::from(text).to_lower_case().into()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        text.to_lowercase()
     }
 }

@@ -51,9 +51,8 @@ pub enum StartupError {
     },
     #[error("cannot read DEV_TENANT_CONFIG ({}): {reason}", .path.display())]
     TenantConfigFile { path: PathBuf, reason: String },
-    #[error(
-        "cannot open the catalogue database: {0}. Set DATABASE_URL to a writable sqlite:// path."
-    )]
+    /// The store's own error says what to change.
+    #[error("cannot open the catalogue database: {0}")]
     Database(String),
     #[error("cannot listen on {addr}: {source}. Set LEPTOS_SITE_ADDR to a free address.")]
     Listen {

@@ -63,6 +63,7 @@ pub fn build_state(
         public: settings.public.clone(),
         validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
         products,
+        product_pages: Arc::default(),
         m2m,
         ai_service,
         api_cors_origins: settings.api_cors_origins.clone(),

@@ -1,18 +1,49 @@
-//! The catalogue store against a real SQLite file: a fresh temporary database per test,
-//! migrated from empty and seeded, exactly as the app opens it at start.
+//! The catalogue store against real databases, each test once per backend: a fresh SQLite
+//! file, and a fresh database on the PostgreSQL server of `TEST_POSTGRES_URL` (see
+//! `support::database`), migrated from empty and seeded, exactly as the app opens them at start.
 
 use aura_commerce::catalog::edit::ProductEdit;
 use aura_commerce::catalog::seed::{seeded_products, SEED_PRODUCT_COUNT as SEED};
 use aura_commerce::catalog::store::{EditRefused, ProductStore};
 use aura_commerce::catalog::{Product, ProductQuery, SortOrder};
+use aura_commerce::config::DatabaseKind;
 
-/// A store in a new database file, and the directory that holds it (removed on drop).
-async fn fresh_store() -> (ProductStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = ProductStore::open_file(&dir.path().join("nested/dir/catalog.sqlite"))
+use crate::support::database::{Backend, TestDatabase};
+
+/// Each named test, once on SQLite and once on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Postgres).await })*
+        }
+    };
+}
+
+on_both_backends!(
+    a_new_database_is_migrated_and_seeded,
+    reopening_keeps_the_data_and_does_not_seed_again,
+    search_finds_words_in_names_and_descriptions,
+    the_category_filter_narrows_the_results,
+    sorting_orders_the_whole_catalogue,
+    pagination_has_no_gaps_or_overlaps_and_clean_edges,
+    an_edit_is_saved_versioned_and_recorded,
+    concurrent_edits_from_one_version_give_exactly_one_conflict,
+    a_stale_edit_does_not_overwrite_a_newer_one,
+    invalid_edits_and_unknown_products_are_refused,
+    the_catalogue_version_moves_with_every_saved_edit_only,
+);
+
+/// A store on a new database of `backend`'s kind, and the database (an SQLite file is removed
+/// when it is dropped); `None` when PostgreSQL is not configured outside CI.
+async fn fresh_store(backend: Backend) -> Option<(ProductStore, TestDatabase)> {
+    let database = TestDatabase::new(backend).await?;
+    let store = ProductStore::open(&database.url)
         .await
         .expect("a new database is created, migrated and seeded");
-    (store, dir)
+    Some((store, database))
 }
 
 fn query(q: &str) -> ProductQuery {
@@ -43,28 +74,43 @@ fn seed_matching(q: &str) -> Vec<String> {
         .collect()
 }
 
-/// Opening an empty file creates its directory, runs the migrations and seeds the catalogue.
-#[tokio::test]
-async fn a_new_database_is_migrated_and_seeded() {
-    let (store, dir) = fresh_store().await;
-    assert!(dir.path().join("nested/dir/catalog.sqlite").is_file());
+/// Opening an empty database runs the migrations and seeds the catalogue; an SQLite file is
+/// created with its directory, in WAL mode.
+async fn a_new_database_is_migrated_and_seeded(backend: Backend) {
+    let Some((store, database)) = fresh_store(backend).await else {
+        return;
+    };
     let all = store.search(&ProductQuery::default()).await.unwrap();
     assert_eq!(all.total, SEED as u32);
     assert_eq!(all.items.len(), 12, "the first page holds the default 12");
-    assert_eq!(all.items[0].name, seeded_products()[0].name);
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(mode, "wal");
+    assert_eq!(
+        all.items[0],
+        seeded_products()[0],
+        "every field survives the trip"
+    );
+    match backend {
+        Backend::Sqlite => {
+            assert_eq!(store.kind(), DatabaseKind::Sqlite);
+            let dir = database.dir.as_ref().unwrap();
+            assert!(dir.path().join("nested/dir/catalog.sqlite").is_file());
+            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+                .fetch_one(store.sqlite_pool().unwrap())
+                .await
+                .unwrap();
+            assert_eq!(mode, "wal");
+        }
+        Backend::Postgres => {
+            assert_eq!(store.kind(), DatabaseKind::Postgres);
+            assert!(store.sqlite_pool().is_none());
+        }
+    }
 }
 
-/// Opening the same file again runs no migration twice and seeds nothing twice.
-#[tokio::test]
-async fn reopening_keeps_the_data_and_does_not_seed_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("catalog.sqlite");
-    let store = ProductStore::open_file(&path).await.unwrap();
+/// Opening the same database again runs no migration twice and seeds nothing twice.
+async fn reopening_keeps_the_data_and_does_not_seed_again(backend: Backend) {
+    let Some((store, database)) = fresh_store(backend).await else {
+        return;
+    };
     let product = store.get(1).await.unwrap().unwrap();
     store
         .apply_edit(
@@ -78,9 +124,9 @@ async fn reopening_keeps_the_data_and_does_not_seed_again() {
         )
         .await
         .unwrap();
-    drop(store);
+    store.close().await;
 
-    let reopened = ProductStore::open_file(&path).await.unwrap();
+    let reopened = ProductStore::open(&database.url).await.unwrap();
     assert_eq!(reopened.seed_if_empty().await.unwrap(), 0);
     assert_eq!(
         reopened
@@ -93,10 +139,86 @@ async fn reopening_keeps_the_data_and_does_not_seed_again() {
     assert_eq!(reopened.get(1).await.unwrap().unwrap().price_cents, 3900);
 }
 
-/// Search looks in names and descriptions, ignores case, and every word must match.
+/// The version moves on with each saved edit, and stays put for a refused one; on PostgreSQL
+/// another store on the same database (another instance) reads the same version.
+async fn the_catalogue_version_moves_with_every_saved_edit_only(backend: Backend) {
+    let Some((store, database)) = fresh_store(backend).await else {
+        return;
+    };
+    let start = store.catalog_version().await.unwrap();
+    let product = store.get(4).await.unwrap().unwrap();
+    let edit = ProductEdit {
+        id: 4,
+        price_cents: 1234,
+        stock: 3,
+        version: product.version,
+    };
+    store.apply_edit(&edit, "auth0|a").await.unwrap();
+    assert_eq!(store.catalog_version().await.unwrap(), start + 1);
+
+    let stale = store.apply_edit(&edit, "auth0|b").await;
+    assert!(
+        matches!(stale, Err(EditRefused::Conflict { .. })),
+        "{stale:?}"
+    );
+    let invalid = store
+        .apply_edit(
+            &ProductEdit {
+                price_cents: -1,
+                ..edit.clone()
+            },
+            "auth0|b",
+        )
+        .await;
+    assert!(
+        matches!(invalid, Err(EditRefused::Invalid(_))),
+        "{invalid:?}"
+    );
+    assert_eq!(store.catalog_version().await.unwrap(), start + 1);
+
+    if backend == Backend::Postgres {
+        let other_instance = ProductStore::open(&database.url).await.unwrap();
+        assert_eq!(other_instance.catalog_version().await.unwrap(), start + 1);
+        let current = other_instance.get(4).await.unwrap().unwrap();
+        other_instance
+            .apply_edit(
+                &ProductEdit {
+                    version: current.version,
+                    ..edit
+                },
+                "auth0|c",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.catalog_version().await.unwrap(),
+            start + 2,
+            "an edit through one instance moves the version every instance reads"
+        );
+    }
+}
+
+/// Two instances starting at once on an empty PostgreSQL database: both migrate and seed, and
+/// the catalogue holds the seed once. (An SQLite file belongs to one process.)
 #[tokio::test]
-async fn search_finds_words_in_names_and_descriptions() {
-    let (store, _dir) = fresh_store().await;
+async fn two_instances_starting_together_on_an_empty_postgres_database_seed_it_once() {
+    let Some(database) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let (a, b) = tokio::join!(
+        ProductStore::open(&database.url),
+        ProductStore::open(&database.url)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.all().await.unwrap(), seeded_products());
+    assert_eq!(b.all().await.unwrap(), seeded_products());
+}
+
+/// Search looks in names and descriptions, ignores case, and every word must match.
+async fn search_finds_words_in_names_and_descriptions(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let by_name = store.search(&query("pour-over")).await.unwrap();
     assert_eq!(names(&by_name), seed_matching("pour-over"));
 
@@ -124,9 +246,10 @@ async fn search_finds_words_in_names_and_descriptions() {
 }
 
 /// The category filter keeps one category, and combines with the search.
-#[tokio::test]
-async fn the_category_filter_narrows_the_results() {
-    let (store, _dir) = fresh_store().await;
+async fn the_category_filter_narrows_the_results(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let kitchen = store
         .search(&ProductQuery {
             category: Some("Kitchen".into()),
@@ -159,9 +282,10 @@ async fn the_category_filter_narrows_the_results() {
 }
 
 /// Each sort order holds over the whole catalogue, page after page.
-#[tokio::test]
-async fn sorting_orders_the_whole_catalogue() {
-    let (store, _dir) = fresh_store().await;
+async fn sorting_orders_the_whole_catalogue(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let all = |sort| ProductQuery {
         sort,
         per_page: 100,
@@ -193,9 +317,10 @@ async fn sorting_orders_the_whole_catalogue() {
 }
 
 /// Pages cover every product exactly once; the last page is partial; past the end is empty.
-#[tokio::test]
-async fn pagination_has_no_gaps_or_overlaps_and_clean_edges() {
-    let (store, _dir) = fresh_store().await;
+async fn pagination_has_no_gaps_or_overlaps_and_clean_edges(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let page = |page, per_page| ProductQuery {
         page,
         per_page,
@@ -234,9 +359,10 @@ async fn pagination_has_no_gaps_or_overlaps_and_clean_edges() {
 }
 
 /// An edit bumps the version and is recorded with who made it and when.
-#[tokio::test]
-async fn an_edit_is_saved_versioned_and_recorded() {
-    let (store, _dir) = fresh_store().await;
+async fn an_edit_is_saved_versioned_and_recorded(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let before = store.get(6).await.unwrap().unwrap();
     let after = store
         .apply_edit(
@@ -277,9 +403,10 @@ async fn an_edit_is_saved_versioned_and_recorded() {
 
 /// Two editors save from the same version at the same moment: one wins, the other gets a
 /// conflict, and only one change is recorded.
-#[tokio::test]
-async fn concurrent_edits_from_one_version_give_exactly_one_conflict() {
-    let (store, _dir) = fresh_store().await;
+async fn concurrent_edits_from_one_version_give_exactly_one_conflict(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let version = store.get(2).await.unwrap().unwrap().version;
     let edit = |price_cents| ProductEdit {
         id: 2,
@@ -311,9 +438,10 @@ async fn concurrent_edits_from_one_version_give_exactly_one_conflict() {
 }
 
 /// A stale edit is refused and leaves the newer values alone.
-#[tokio::test]
-async fn a_stale_edit_does_not_overwrite_a_newer_one() {
-    let (store, _dir) = fresh_store().await;
+async fn a_stale_edit_does_not_overwrite_a_newer_one(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let loaded = store.get(3).await.unwrap().unwrap();
     store
         .apply_edit(
@@ -352,9 +480,10 @@ async fn a_stale_edit_does_not_overwrite_a_newer_one() {
 }
 
 /// Out-of-range values and unknown products are refused before anything is written.
-#[tokio::test]
-async fn invalid_edits_and_unknown_products_are_refused() {
-    let (store, _dir) = fresh_store().await;
+async fn invalid_edits_and_unknown_products_are_refused(backend: Backend) {
+    let Some((store, _database)) = fresh_store(backend).await else {
+        return;
+    };
     let edit = |id, price_cents, stock| ProductEdit {
         id,
         price_cents,
@@ -378,4 +507,63 @@ async fn invalid_edits_and_unknown_products_are_refused() {
     ));
     assert!(store.changes(1).await.unwrap().is_empty());
     assert_eq!(store.get(999).await.unwrap(), None);
+}
+
+/// A PostgreSQL server that does not answer is named (host, port, database, never the
+/// password) with the reason and the fix.
+#[tokio::test]
+async fn an_unreachable_postgres_database_is_refused_in_one_sentence() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = aura_commerce::config::DatabaseUrl::parse(&format!(
+        "postgres://shop:s3cret@127.0.0.1:{port}/catalog"
+    ))
+    .unwrap();
+    let error = ProductStore::open(&url).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            aura_commerce::catalog::store::StoreError::Unreachable { database, .. }
+                if *database == format!("127.0.0.1:{port}/catalog")
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.ends_with("start it, or set DATABASE_URL to one that answers."),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+}
+
+/// A server that answers but refuses the password, or lacks the database, is refused in the
+/// same sentence, with the server's reason.
+#[tokio::test]
+async fn a_refused_password_or_a_missing_postgres_database_is_named_at_open() {
+    let Some(server) = crate::support::database::postgres_server_url() else {
+        return;
+    };
+    let server = url::Url::parse(&server).unwrap();
+    let mut wrong_password = server.clone();
+    wrong_password
+        .set_password(Some("not-the-password"))
+        .unwrap();
+    let mut missing = server.clone();
+    missing.set_path("no_such_catalogue");
+    for (url, reason) in [
+        (wrong_password, "password authentication failed"),
+        (missing, "database \"no_such_catalogue\" does not exist"),
+    ] {
+        let url = aura_commerce::config::DatabaseUrl::parse(url.as_str()).unwrap();
+        let message = ProductStore::open(&url).await.unwrap_err().to_string();
+        assert!(
+            message.starts_with("cannot reach the PostgreSQL database at 127.0.0.1:"),
+            "{message}"
+        );
+        assert!(message.contains(reason), "{message}");
+        assert!(!message.contains("not-the-password"), "{message}");
+    }
 }

@@ -215,11 +215,63 @@ async fn readyz_is_503_while_the_store_does_not_answer() {
             .status(),
         200
     );
-    app.catalog.pool().close().await;
+    app.catalog.close().await;
     let response = app.browser.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(response.status(), 503);
     assert_eq!(
         response.text().await.unwrap(),
         "the catalogue store does not answer"
     );
+}
+
+/// The binary with `extra_env`, expected to refuse to start: its exit status and what it said.
+async fn refused_start(extra_env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+    let workdir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_aura-commerce"))
+        .current_dir(workdir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_OUTPUT_NAME", "aura-commerce")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("DEV_TENANT_ADDR", format!("127.0.0.1:{}", free_port()))
+        .envs(extra_env.iter().copied())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(30), output)
+        .await
+        .expect("the server gives up within 30 s")
+        .unwrap();
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+    )
+}
+
+/// A database URL of an unknown kind, a malformed one, or a PostgreSQL server that does not
+/// answer: the server exits non-zero at start with one sentence naming DATABASE_URL and the
+/// fix, never the password.
+#[tokio::test]
+async fn a_bad_or_unreachable_database_url_stops_the_start_with_one_sentence() {
+    let closed = format!("postgres://shop:s3cret@127.0.0.1:{}/catalog", free_port());
+    let cases = [
+        (
+            "mysql://shop:s3cret@db/catalog".to_owned(),
+            "aura-commerce cannot start: DATABASE_URL starts with 'mysql:': use sqlite://",
+        ),
+        (
+            "postgres://shop:s3cret@db:port/catalog".to_owned(),
+            "aura-commerce cannot start: DATABASE_URL is not a valid postgres URL",
+        ),
+        (
+            closed,
+            "aura-commerce cannot open the catalogue database: cannot reach the PostgreSQL database at 127.0.0.1:",
+        ),
+    ];
+    for (url, expected) in cases {
+        let (status, said) = refused_start(&[("DATABASE_URL", &url)]).await;
+        assert!(!status.success(), "{url}: {said}");
+        let last = said.lines().last().unwrap_or_default();
+        assert!(last.starts_with(expected), "{url}: {said}");
+        assert!(!said.contains("s3cret"), "{url}: {said}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Starts the real app and the real local tenant on ephemeral ports, and speaks HTTP to them.
 
+pub mod database;
 pub mod fake_issuer;
 
 use std::sync::Mutex;
@@ -11,7 +12,7 @@ use aura_commerce::auth::sign_in_request::SignInTransaction;
 use aura_commerce::auth::token_response::TokenResponse;
 use aura_commerce::auth::M2mClientId;
 use aura_commerce::catalog::store::ProductStore;
-use aura_commerce::config::{LocalTenantSettings, M2mCredentials, Settings};
+use aura_commerce::config::{DatabaseUrl, LocalTenantSettings, M2mCredentials, Settings};
 use aura_commerce::startup::{self, AuthOptions};
 use dev_tenant::TenantHandle;
 use leptos::config::LeptosOptions;
@@ -35,9 +36,10 @@ pub struct TestApp {
     /// The local tenant, when the app uses it.
     pub tenant: Option<TenantHandle>,
     stop_tenant: Mutex<Option<oneshot::Sender<()>>>,
-    /// The app's catalogue, in a database file of this test's own.
+    /// The app's catalogue: a database file of this test's own, or [`TestOptions::database`].
     pub catalog: ProductStore,
-    _database_dir: tempfile::TempDir,
+    pub database_url: DatabaseUrl,
+    _database_dir: Option<tempfile::TempDir>,
 }
 
 /// Options for [`spawn_app`].
@@ -58,6 +60,8 @@ pub struct TestOptions {
     /// whether its bundle has content-hashed names.
     pub site_root: Option<std::path::PathBuf>,
     pub hashed_file_names: bool,
+    /// The catalogue's database (default: a new SQLite file of this app's own).
+    pub database: Option<DatabaseUrl>,
 }
 
 impl Default for TestOptions {
@@ -72,6 +76,7 @@ impl Default for TestOptions {
             rbac_off: false,
             site_root: None,
             hashed_file_names: false,
+            database: None,
         }
     }
 }
@@ -158,10 +163,19 @@ async fn serve_app(
         leeway: options.leeway,
         jwks: options.jwks.clone(),
     };
-    let database_dir = tempfile::tempdir().unwrap();
-    let catalog = ProductStore::open_file(&database_dir.path().join("catalog.sqlite"))
-        .await
-        .unwrap();
+    let (database_url, database_dir) = match &options.database {
+        Some(url) => (url.clone(), None),
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = DatabaseUrl::parse(&format!(
+                "sqlite://{}",
+                dir.path().join("catalog.sqlite").display()
+            ))
+            .unwrap();
+            (url, Some(dir))
+        }
+    };
+    let catalog = ProductStore::open(&database_url).await.unwrap();
     let state: AppState = startup::build_state(&settings, leptos_options, auth, catalog.clone());
     startup::spawn_key_refresh(state.validator.keys().clone());
     tokio::spawn(startup::serve(
@@ -179,6 +193,7 @@ async fn serve_app(
         tenant: None,
         stop_tenant: Mutex::new(None),
         catalog,
+        database_url,
         _database_dir: database_dir,
     }
 }
@@ -212,6 +227,19 @@ fn new_browser() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// Another instance of this app: its own server and caches, the same tenant (so the same
+    /// tokens work) and the same database — as behind a load balancer. Returns once ready.
+    pub async fn spawn_another_instance(&self) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let options = TestOptions {
+            database: Some(self.database_url.clone()),
+            ..TestOptions::default()
+        };
+        let app = serve_app(listener, self.settings.clone(), &options).await;
+        app.wait_until_ready().await;
+        app
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)
     }
