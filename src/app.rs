@@ -12,6 +12,7 @@ use crate::pages::split_routes::{
     AdminProductsRoute, CallbackRoute, ProductDetailRoute, ProductsRoute, ProfileRoute,
 };
 use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+use crate::site_icon::SiteIcon;
 
 /// The document around the app, rendered on the server only.
 ///
@@ -19,6 +20,7 @@ use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 /// once by `auth::browser::page_config`; nothing in it is secret.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let config = use_context::<PublicAuthConfig>();
+    let icon = use_context::<SiteIcon>().unwrap_or_default();
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options, config.as_ref());
     let public_config = config
@@ -35,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet's name carries its content hash when the build gave it one.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="icon" type="image/svg+xml" href=icon.path().to_owned() />
                 <MetaTags />
             </head>
             <body>

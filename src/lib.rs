@@ -23,6 +23,7 @@ pub mod auth;
 pub mod catalog;
 pub mod components;
 pub mod pages;
+pub mod site_icon;
 
 /// The REST API (`ssr` only).
 #[cfg(feature = "ssr")]

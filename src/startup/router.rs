@@ -12,20 +12,23 @@ use crate::access_log::access_log_layer;
 use crate::app::{shell, App};
 use crate::app_state::AppState;
 use crate::security_headers::add_security_headers;
-use crate::startup::site_assets::{never_store_by_default, site_assets};
+use crate::startup::site_assets::{never_store_by_default, site_assets, site_icon};
 
 /// Largest request body accepted (server-function arguments and REST bodies are small).
 const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// Pages, server functions, the REST API, health and static files, for `state`.
 pub fn router(state: AppState) -> Router {
+    let icon = site_icon(&state.leptos_options);
     let context = {
+        let icon = icon.clone();
         let public = state.public.clone();
         let validator = state.validator.clone();
         let products = state.products.clone();
         let m2m = state.m2m.clone();
         let ai_service = state.ai_service.clone();
         move || {
+            provide_context(icon.clone());
             provide_context(public.clone());
             provide_context(validator.clone());
             provide_context(products.clone());
@@ -41,7 +44,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(crate::api::router(&state.api_cors_origins))
-        .merge(site_assets(&state.leptos_options))
+        .merge(site_assets(&state.leptos_options, &icon))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -7,8 +7,10 @@
 //!   build gave them content-hashed names (`hash-files`), a name never changes its content, so
 //!   the browser keeps them a year without asking again ([`IMMUTABLE`]); a new build has new
 //!   names, which only fresh HTML points at.
-//! - The pictures and the icon (`public/`, not renamed by the build): kept, but revalidated on
-//!   use ([`REVALIDATE`]; `Last-Modified` makes that a 304).
+//! - The icon: the page links it by a name made from its content ([`site_icon`]), kept a year
+//!   like the bundle; its plain name `/favicon.svg` stays for links from elsewhere.
+//! - The pictures and the plain-named icon (`public/`, not renamed by the build): kept, but
+//!   revalidated on use ([`REVALIDATE`]; `Last-Modified` makes that a 304).
 //! - Everything else — pages (each with its own CSP nonce), server functions and the REST API
 //!   (a shopper's data) — is never stored ([`NEVER_STORE`]), unless a handler said otherwise.
 
@@ -24,6 +26,7 @@ use leptos::config::LeptosOptions;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app_state::AppState;
+use crate::site_icon::SiteIcon;
 
 /// For a file whose name is its content's hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -36,8 +39,25 @@ pub const NEVER_STORE: &str = "no-store";
 /// them by name), so they are not content-named even in a hashed build.
 const UNHASHED_PKG_DIR: &str = "/snippets/";
 
-/// Routes for `/pkg`, `/images` and `/favicon.svg` under `options.site_root`.
-pub fn site_assets(options: &LeptosOptions) -> Router<AppState> {
+/// The icon's content-named path, `/favicon.<hash>.svg` (the first 16 characters of the
+/// base64url SHA-256 of the file), or the plain path when the site has no icon file.
+pub fn site_icon(options: &LeptosOptions) -> SiteIcon {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let file = Path::new(options.site_root.as_ref()).join("favicon.svg");
+    match std::fs::read(file) {
+        Ok(bytes) => {
+            let digest = sha2::Sha256::digest(&bytes);
+            let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
+            SiteIcon(format!("/favicon.{}.svg", &hash[..16]))
+        }
+        Err(_) => SiteIcon::default(),
+    }
+}
+
+/// Routes for `/pkg`, `/images`, `/favicon.svg` and the icon's content-named path under
+/// `options.site_root`.
+pub fn site_assets(options: &LeptosOptions, icon: &SiteIcon) -> Router<AppState> {
     let site_root = Path::new(options.site_root.as_ref());
     let pkg_dir = options.site_pkg_dir.to_string();
     let hashed_names = options.hash_files;
@@ -59,7 +79,19 @@ pub fn site_assets(options: &LeptosOptions) -> Router<AppState> {
             ServeFile::new(site_root.join("favicon.svg")),
         )
         .layer(middleware::from_fn(revalidate));
-    bundle.merge(public_files)
+    let routes = bundle.merge(public_files);
+    if icon.path() == SiteIcon::PLAIN_PATH {
+        return routes;
+    }
+    routes.merge(
+        Router::new()
+            .route_service(icon.path(), ServeFile::new(site_root.join("favicon.svg")))
+            .layer(middleware::from_fn(
+                |request: Request, next: Next| async move {
+                    with_policy(next.run(request).await, IMMUTABLE)
+                },
+            )),
+    )
 }
 
 /// The policy for the bundle's file at `path`.

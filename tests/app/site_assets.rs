@@ -143,3 +143,50 @@ async fn pages_server_functions_and_the_api_are_never_stored() {
         Some("no-store")
     );
 }
+
+/// The icon is not renamed by the build, so the page links it by a name made from its bytes:
+/// kept a year like the bundle, and a changed icon is a new name.
+#[tokio::test]
+async fn the_page_links_the_icon_by_a_content_name_that_is_kept_a_year() {
+    let (app, site) = spawn_with_site(false).await;
+    let linked = icon_link(&app).await;
+    assert!(
+        linked.starts_with("/favicon.") && linked.ends_with(".svg") && linked != "/favicon.svg",
+        "{linked}"
+    );
+    let icon = get(&app, &linked, None).await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(
+        header(&icon, CACHE_CONTROL).as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        icon.text().await.unwrap(),
+        "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    );
+
+    std::fs::write(
+        site.path().join("favicon.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 2 2'/>",
+    )
+    .unwrap();
+    let next = spawn_app(TestOptions {
+        site_root: Some(site.path().to_owned()),
+        ..TestOptions::default()
+    })
+    .await;
+    let relinked = icon_link(&next).await;
+    assert_ne!(relinked, linked, "a changed icon gets a new name");
+    assert_eq!(get(&next, &relinked, None).await.status(), 200);
+}
+
+async fn icon_link(app: &TestApp) -> String {
+    let page = app.browser.get(app.url("/login")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let link = html
+        .split("<link")
+        .find(|tag| tag.contains("rel=\"icon\""))
+        .expect("an icon link");
+    let href = link.split("href=\"").nth(1).unwrap();
+    href[..href.find('"').unwrap()].to_owned()
+}
