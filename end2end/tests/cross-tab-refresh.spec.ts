@@ -125,19 +125,31 @@ test('a token endpoint that hangs during one tab’s refresh holds the others on
   await expect(stuck.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
 });
 
-/** The refresh ledger's record in IndexedDB, as the page sees it (null when there is none). */
+/** The refresh ledger's record in IndexedDB, as the page sees it (null when there is none).
+ *  It must not create the database itself (the app would then find it without its stores), nor
+ *  keep it open (that would hold up the app's own opening of a newer version). */
 function ledgerRecord(page: Page) {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('aura-auth');
-        open.onerror = () => reject(open.error);
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
         open.onsuccess = () => {
           const database = open.result;
-          if (!database.objectStoreNames.contains('refresh-ledger')) return resolve(null);
+          if (!database.objectStoreNames.contains('refresh-ledger')) {
+            database.close();
+            return resolve(null);
+          }
           const read = database.transaction('refresh-ledger').objectStore('refresh-ledger').get('ledger');
-          read.onsuccess = () => resolve(read.result ?? null);
-          read.onerror = () => reject(read.error);
+          read.onsuccess = () => {
+            database.close();
+            resolve(read.result ?? null);
+          };
+          read.onerror = () => {
+            database.close();
+            reject(read.error);
+          };
         };
       }),
   );

@@ -3,8 +3,8 @@
 //!
 //! A sign-in crosses three documents: `/login`, the tenant's form (skipped when the tenant
 //! still has a session), and `/callback`, which then shows `/products` in the same document.
-//! On `/login`, once the browser is idle, the chunks of the callback and of the product list
-//! are loaded: they land in the HTTP cache (content-hashed names, kept a year — see
+//! On `/login`, once the browser is idle, the chunks of the click's own code (starting the
+//! sign-in), of the callback and of the product list are loaded: they land in the HTTP cache (content-hashed names, kept a year — see
 //! `startup::site_assets`), so the callback's document finds them there. On `/callback` the
 //! product list's chunk loads while the code is exchanged. In a build without `--split` every
 //! page is in the one bundle already, and these do nothing.
@@ -35,10 +35,23 @@ pub fn load_sign_in_pages_when_idle() {
     }
 }
 
-/// The callback's and the product list's chunks.
+/// The chunks of starting the sign-in, of the callback and of the product list.
 pub async fn load_sign_in_pages() {
-    futures::join!(CallbackRoute::preload(), ProductsRoute::preload());
+    futures::join!(
+        load_sign_in_start(),
+        CallbackRoute::preload(),
+        ProductsRoute::preload()
+    );
 }
+
+/// The code the click on "Sign in" runs, a chunk of its own in a split build.
+#[cfg(all(feature = "hydrate", wasm_split))]
+async fn load_sign_in_start() {
+    crate::auth::browser::sign_in::__preload_start_sign_in().await;
+}
+
+#[cfg(not(all(feature = "hydrate", wasm_split)))]
+async fn load_sign_in_start() {}
 
 /// The product list's chunk: where a sign-in lands by default.
 pub async fn load_product_list() {
