@@ -157,7 +157,7 @@ fn htu_matches(htu: &str, origins: &[String], path: &str) -> bool {
         return false;
     };
     let origin = url.origin().ascii_serialization();
-    url.path() == path && origins.iter().any(|allowed| *allowed == origin)
+    url.path() == path && origins.contains(&origin)
 }
 
 /// A header or claims segment: base64url without padding, holding a JSON object (an array
