@@ -59,9 +59,13 @@ test('tokens are bound to a key the page cannot export, and copies of them are r
   test.setTimeout(90_000);
   const proofsAtTheTenant: string[] = [];
   const protectedCalls: Record<string, string>[] = [];
+  const askedForNonce: string[] = [];
   context.on('request', (sent) => {
     if (sent.url() === TOKEN_ENDPOINT) proofsAtTheTenant.push(sent.headers()['dpop'] ?? 'none');
     if (sent.url().includes('/fn/')) protectedCalls.push(sent.headers());
+  });
+  context.on('response', (answer) => {
+    if (answer.url().includes('/fn/') && answer.status() === 401) askedForNonce.push(answer.headers()['dpop-nonce'] ?? '');
   });
 
   await signIn(page);
@@ -86,6 +90,11 @@ test('tokens are bound to a key the page cannot export, and copies of them are r
   await expect(other.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
+
+  // The server's nonce (AUTH0_DPOP_NONCE=on) was asked for once per tab, its first call, and
+  // retried with at once: each tab keeps it across reloads.
+  expect(askedForNonce).toHaveLength(2);
+  expect(askedForNonce).not.toContain('');
 
   // The tokens, copied out of storage and used from outside the page.
   const copiedAccess = (await storedAccessToken(page))!;

@@ -68,9 +68,8 @@ pub async fn key_pair() -> Result<DpopKeyPair, DpopKeyError> {
     let (transaction, store) =
         indexed_db::transaction(&database, DPOP_KEYS, IdbTransactionMode::Readwrite)?;
     // `add`, not `put`: another tab's pair, stored meanwhile, wins.
-    let added = store.add_with_key(&pair, &RECORD_KEY.into())?;
+    store.add_with_key(&pair, &RECORD_KEY.into())?;
     let outcome = committed(&transaction).await;
-    drop(added);
     database.close();
     match outcome {
         Ok(()) => record_of(&pair),

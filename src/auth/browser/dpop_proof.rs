@@ -27,6 +27,10 @@ thread_local! {
     static NONCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
+/// sessionStorage key prefix of a remembered nonce, so a reload does not cost a refused call.
+/// A nonce is no secret: the server sends it to anyone who asks.
+const NONCE_KEY_PREFIX: &str = "aura_dpop_nonce:";
+
 /// What a proof is for.
 pub struct ProofRequest {
     pub method: String,
@@ -39,15 +43,31 @@ pub struct ProofRequest {
 
 /// Remembers the nonce `origin_of(url)` answered with, for the next proof sent there.
 pub fn remember_nonce(url: &str, nonce: &str) {
+    let origin = origin_of(url);
     NONCES.with(|nonces| {
         nonces
             .borrow_mut()
-            .insert(origin_of(url).to_owned(), nonce.to_owned())
+            .insert(origin.to_owned(), nonce.to_owned())
     });
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(&format!("{NONCE_KEY_PREFIX}{origin}"), nonce);
+    }
 }
 
 fn nonce_for(url: &str) -> Option<String> {
-    NONCES.with(|nonces| nonces.borrow().get(origin_of(url)).cloned())
+    let origin = origin_of(url);
+    NONCES
+        .with(|nonces| nonces.borrow().get(origin).cloned())
+        .or_else(|| {
+            session_storage()?
+                .get_item(&format!("{NONCE_KEY_PREFIX}{origin}"))
+                .ok()
+                .flatten()
+        })
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// `scheme://host[:port]` of an absolute URL.
