@@ -9,8 +9,8 @@ export const tenantOrigin = `http://127.0.0.1:${tenantPort}`;
 /** The server's (and its local tenant's) log of this run, relative to the repository root. */
 export const serverLogFile = `target/e2e-server-${appPort}.log`;
 // A second server of the same build with AUTH0_DPOP=on, for `dpop.spec.ts` only.
-const dpopAppPort = appPort + 100;
-const dpopTenantPort = tenantPort + 100;
+const dpopAppPort = appPort + 200;
+const dpopTenantPort = tenantPort + 200;
 export const dpopAppOrigin = `http://127.0.0.1:${dpopAppPort}`;
 export const dpopTenantOrigin = `http://127.0.0.1:${dpopTenantPort}`;
 
