@@ -5,21 +5,26 @@ import base from '../playwright.config';
 const appPort = Number(process.env.BENCH_APP_PORT ?? 3200);
 const tenantPort = Number(process.env.BENCH_TENANT_PORT ?? 4200);
 
+// The first of the suite's servers (the one without DPoP), on the bench's own ports.
+const [server] = base.webServer as { env: Record<string, string> }[];
+
 export default defineConfig({
   ...base,
   testDir: '.',
   testMatch: /.*\.bench\.ts/,
   timeout: 120_000,
   use: { ...base.use, baseURL: `http://127.0.0.1:${appPort}`, trace: 'off' },
+  projects: undefined,
   webServer: {
-    ...base.webServer,
+    ...server,
     command: process.env.BENCH_SERVER_BIN ?? 'target/release/aura-commerce',
     cwd: '../..',
     url: `http://127.0.0.1:${appPort}/readyz`,
     env: {
-      ...(base.webServer as { env: Record<string, string> }).env,
+      ...server.env,
       DEV_TENANT_ADDR: `127.0.0.1:${tenantPort}`,
       DEV_TENANT_CONFIG: '',
+      DEV_TENANT_STATE_DIR: `target/dev-tenant-e2e-${tenantPort}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
       LEPTOS_RELOAD_PORT: String(appPort + 1),
       LEPTOS_ENV: 'PROD',

@@ -28,7 +28,8 @@ pub fn router(cors_origins: &[String]) -> Router<AppState> {
     router.merge(health::router())
 }
 
-/// CORS for the configured origins: GET and PATCH with a bearer token, no cookies.
+/// CORS for the configured origins: GET and PATCH with a bearer token (or a DPoP-bound one and
+/// its proof; the answer may carry a nonce for the next proof), no cookies.
 fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
     use axum::http::{header, HeaderValue, Method};
     use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -41,7 +42,14 @@ fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::PATCH])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-            .expose_headers([header::WWW_AUTHENTICATE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::HeaderName::from_static("dpop"),
+            ])
+            .expose_headers([
+                header::WWW_AUTHENTICATE,
+                header::HeaderName::from_static("dpop-nonce"),
+            ])
     })
 }

@@ -16,6 +16,13 @@ pub enum ApiError {
     /// A token was sent but is not valid: expired, tampered with, or for another tenant (401).
     #[error("Your session is no longer valid ({0}). Sign in again.")]
     InvalidToken(String),
+    /// The token is bound to a DPoP key and its proof was refused (401).
+    #[error("Your session could not be verified ({0}). Sign in again.")]
+    InvalidDpopProof(String),
+    /// The server wants its nonce in the DPoP proof; the call may be retried once with the
+    /// nonce from the response's `DPoP-Nonce` header (401).
+    #[error("The server asked for a fresh proof. Please try again.")]
+    UseDpopNonce,
     /// The token is valid but lacks a permission (403).
     #[error("Your account does not have the '{0}' permission.")]
     InsufficientScope(String),
@@ -43,7 +50,10 @@ pub enum ApiError {
 impl ApiError {
     /// Whether signing in again is the way out of this error.
     pub fn needs_sign_in(&self) -> bool {
-        matches!(self, ApiError::Unauthenticated | ApiError::InvalidToken(_))
+        matches!(
+            self,
+            ApiError::Unauthenticated | ApiError::InvalidToken(_) | ApiError::InvalidDpopProof(_)
+        )
     }
 }
 
@@ -55,7 +65,10 @@ impl ApiError {
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match self {
-            ApiError::Unauthenticated | ApiError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated
+            | ApiError::InvalidToken(_)
+            | ApiError::InvalidDpopProof(_)
+            | ApiError::UseDpopNonce => StatusCode::UNAUTHORIZED,
             ApiError::InsufficientScope(_) | ApiError::NoPermissionsClaim(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -71,6 +84,8 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated => "invalid_request",
             ApiError::InvalidToken(_) => "invalid_token",
+            ApiError::InvalidDpopProof(_) => "invalid_dpop_proof",
+            ApiError::UseDpopNonce => "use_dpop_nonce",
             ApiError::InsufficientScope(_) | ApiError::NoPermissionsClaim(_) => {
                 "insufficient_scope"
             }

@@ -1,4 +1,5 @@
-//! The server-function client that adds `Authorization: Bearer <access token>`.
+//! The server-function client that adds `Authorization: Bearer <access token>` — or, with DPoP
+//! on, `Authorization: DPoP <access token>` and a fresh `DPoP` proof for the call.
 
 use std::future::Future;
 
@@ -27,11 +28,13 @@ where
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         #[cfg(feature = "hydrate")]
-        if let Some(token) = crate::auth::browser::token_store::access_token() {
-            req.headers()
-                .append("Authorization", &format!("Bearer {token}"));
+        {
+            send_wrapper::SendWrapper::new(with_token::<E, IS, OS>(req))
         }
-        <BrowserClient as Client<E, IS, OS>>::send(req)
+        #[cfg(not(feature = "hydrate"))]
+        {
+            <BrowserClient as Client<E, IS, OS>>::send(req)
+        }
     }
 
     fn open_websocket(
@@ -51,4 +54,53 @@ where
     fn spawn(future: impl Future<Output = ()> + Send + 'static) {
         <BrowserClient as Client<E, IS, OS>>::spawn(future)
     }
+}
+
+/// Sends `req` with the stored access token, as its scheme requires, and remembers the nonce the
+/// server may answer with (`DPoP-Nonce`) for the next proof. A call refused `use_dpop_nonce` is
+/// retried by `protected_call`, with a new proof carrying that nonce.
+#[cfg(feature = "hydrate")]
+async fn with_token<E, IS, OS>(req: BrowserRequest) -> Result<BrowserResponse, E>
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    use crate::auth::browser::dpop_proof::{make_proof, remember_nonce, ProofRequest};
+    use crate::auth::browser::{page_config, token_store};
+
+    let url = req.url();
+    if let Some(token) = token_store::access_token() {
+        let dpop = page_config::public_auth_config().is_ok_and(|config| config.dpop.is_on());
+        if dpop {
+            let proof = make_proof(ProofRequest {
+                method: req.method().to_string(),
+                url: url.clone(),
+                access_token: Some(token.clone()),
+            })
+            .await;
+            match proof {
+                Ok(proof) => {
+                    req.headers().set("Authorization", &format!("DPoP {token}"));
+                    req.headers().set("DPoP", &proof);
+                }
+                // Sent without: the server's 401 ends the session with a way back in.
+                Err(problem) => leptos::logging::warn!("no DPoP proof for {url}: {problem}"),
+            }
+        } else {
+            req.headers()
+                .append("Authorization", &format!("Bearer {token}"));
+        }
+    }
+    let response = <BrowserClient as Client<E, IS, OS>>::send(req).await;
+    if let Ok(response) = &response {
+        if let Some(nonce) = response
+            .generate_headers()
+            .get("dpop-nonce")
+            .and_then(|nonce| nonce.to_str().ok())
+        {
+            remember_nonce(&url, nonce);
+        }
+    }
+    response
 }

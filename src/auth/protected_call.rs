@@ -32,6 +32,11 @@ where
                 }
             }
             let first = call().await;
+            // The server asked for its DPoP nonce, which the client now holds: once more.
+            let first = match first {
+                Err(ApiError::UseDpopNonce) => call().await,
+                other => other,
+            };
             match &first {
                 Err(error) if error.needs_sign_in() => match refresh(RefreshReason::Rejected).await
                 {

@@ -23,6 +23,38 @@ pub struct PublicAuthConfig {
     /// Where the browser keeps the token set.
     #[serde(default)]
     pub token_storage: TokenStorageKind,
+    /// Whether tokens are bound to a browser-held key (DPoP, RFC 9449); `AUTH0_DPOP`.
+    #[serde(default)]
+    pub dpop: DpopMode,
+}
+
+/// Whether access and refresh tokens are sender-constrained with DPoP (`AUTH0_DPOP`).
+///
+/// Off by default, so an access token copied from the browser's storage works with curl as
+/// the guide shows; on, a copied token is useless without the browser's non-extractable key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DpopMode {
+    /// Bearer tokens only (the default).
+    #[default]
+    Off,
+    /// The browser proves possession of its key on every token request and protected call;
+    /// the server refuses a DPoP-bound token without a proof by that key.
+    On,
+}
+
+impl DpopMode {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "off" => Some(Self::Off),
+            "on" => Some(Self::On),
+            _ => None,
+        }
+    }
+
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
 }
 
 /// Where the browser keeps tokens (`AUTH0_TOKEN_STORAGE`).

@@ -78,6 +78,7 @@ mod tests {
             client_id: SpaClientId::from_checked("aura-spa".into()),
             audience: Audience::from_checked("https://api.auracommerce.com".into()),
             token_storage: Default::default(),
+            dpop: Default::default(),
         }
     }
 

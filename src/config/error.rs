@@ -20,6 +20,15 @@ pub enum ConfigError {
     #[error("AUTH0_TOKEN_STORAGE is '{value}': use local, session or memory.")]
     TokenStorage { value: String },
 
+    #[error("{variable} is '{value}': use off or on.")]
+    Switch {
+        variable: &'static str,
+        value: String,
+    },
+
+    #[error("APP_PUBLIC_ORIGIN is '{value}': give the origin browsers use to reach this app, like https://shop.example.com (no path).")]
+    PublicOrigin { value: String },
+
     #[error("AI_SERVICE_URL is '{value}': use the service's base URL, e.g. https://ai.internal.example/api/ai.")]
     AiServiceUrl { value: String },
 

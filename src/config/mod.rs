@@ -22,7 +22,7 @@ use secrecy::SecretString;
 use crate::auth::identifiers::{
     is_loopback_host, Audience, IdentifierError, Issuer, M2mClientId, SpaClientId,
 };
-use crate::auth::public_config::TokenStorageKind;
+use crate::auth::public_config::{DpopMode, TokenStorageKind};
 use crate::auth::server::m2m::read_secret_file;
 use crate::auth::PublicAuthConfig;
 pub use database_url::{DatabaseKind, DatabaseUrl, DEFAULT_DATABASE_URL};
@@ -83,6 +83,21 @@ pub struct Settings {
     pub api_cors_origins: Vec<String>,
     /// The catalogue's database (`DATABASE_URL`, default [`DEFAULT_DATABASE_URL`]).
     pub database_url: DatabaseUrl,
+    /// How DPoP proofs are checked when `public.dpop` is on.
+    pub dpop: DpopServerSettings,
+}
+
+/// The server's side of DPoP (read whether or not `AUTH0_DPOP` is on; used only when it is).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DpopServerSettings {
+    /// The app's origin as browsers reach it (`APP_PUBLIC_ORIGIN`, e.g.
+    /// `https://shop.example.com` behind a proxy): a proof's `htu` must name it. `None`: the
+    /// app's own listening address (and `localhost` for a loopback one).
+    pub public_origin: Option<String>,
+    /// Whether proofs must carry a nonce the server handed out (`AUTH0_DPOP_NONCE=on`; default
+    /// off). Nonces bound how long a proof made in advance stays usable, whatever the
+    /// client's clock says.
+    pub nonce: bool,
 }
 
 impl Settings {
@@ -132,6 +147,19 @@ impl Settings {
                 .collect::<Result<_, _>>()?,
         };
         let database_url = parse_database_url(env.get(&["DATABASE_URL"])?)?;
+        let dpop = match parse_switch(&env, "AUTH0_DPOP")? {
+            Some(true) => DpopMode::On,
+            Some(false) | None => DpopMode::Off,
+        };
+        let dpop_server = DpopServerSettings {
+            public_origin: env
+                .get(&["APP_PUBLIC_ORIGIN"])?
+                .map(|origin| {
+                    parse_origin(&origin).map_err(|_| ConfigError::PublicOrigin { value: origin })
+                })
+                .transpose()?,
+            nonce: parse_switch(&env, "AUTH0_DPOP_NONCE")?.unwrap_or(false),
+        };
 
         let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {
             let local = LocalTenantSettings {
@@ -147,6 +175,8 @@ impl Settings {
             settings.api_cors_origins = api_cors_origins;
             settings.database_url = database_url;
             settings.public.token_storage = token_storage;
+            settings.public.dpop = dpop;
+            settings.dpop = dpop_server;
             let ignored: Vec<&str> = [
                 "AUTH0_SPA_CLIENT_ID",
                 "AUTH0_AUDIENCE",
@@ -194,12 +224,14 @@ impl Settings {
                     client_id,
                     audience,
                     token_storage,
+                    dpop,
                 },
                 tenant: TenantSource::Auth0,
                 m2m: Some(m2m),
                 ai_service_url,
                 api_cors_origins,
                 database_url,
+                dpop: dpop_server,
             },
             notes,
         ))
@@ -213,6 +245,7 @@ impl Settings {
                 client_id: SpaClientId::from_checked(dev_tenant::DEFAULT_SPA_CLIENT_ID.to_owned()),
                 audience: Audience::from_checked(dev_tenant::DEFAULT_AUDIENCE.to_owned()),
                 token_storage: TokenStorageKind::default(),
+                dpop: DpopMode::Off,
             },
             tenant: TenantSource::Local(local),
             m2m: Some(M2mCredentials {
@@ -223,6 +256,7 @@ impl Settings {
             ai_service_url: None,
             api_cors_origins: Vec::new(),
             database_url: DatabaseUrl::default_sqlite(),
+            dpop: DpopServerSettings::default(),
         }
     }
 }
@@ -309,6 +343,19 @@ fn parse_service_url(value: String) -> Result<String, ConfigError> {
         "http" if is_loopback_host(&host) => Ok(value),
         "http" => Err(ConfigError::AiServiceUrlPlainHttp { host }),
         _ => Err(ConfigError::AiServiceUrl { value }),
+    }
+}
+
+/// An `off|on` switch: `None` when unset; any other value is refused, naming the variable.
+fn parse_switch(env: &EnvVars, variable: &'static str) -> Result<Option<bool>, ConfigError> {
+    match env.get(&[variable])?.as_deref() {
+        None => Ok(None),
+        Some("off") => Ok(Some(false)),
+        Some("on") => Ok(Some(true)),
+        Some(value) => Err(ConfigError::Switch {
+            variable,
+            value: value.to_owned(),
+        }),
     }
 }
 

@@ -482,3 +482,47 @@ fn the_secret_never_prints() {
         "{printed}"
     );
 }
+
+#[test]
+fn dpop_is_off_unless_asked_for_and_a_bad_value_is_refused_by_name() {
+    let settings = parse(&[]).unwrap();
+    assert_eq!(settings.public.dpop, DpopMode::Off);
+    assert_eq!(settings.dpop, DpopServerSettings::default());
+
+    let settings = parse(&with(
+        &REMOTE,
+        &[
+            ("AUTH0_DPOP", "on"),
+            ("AUTH0_DPOP_NONCE", "on"),
+            ("APP_PUBLIC_ORIGIN", "https://shop.example.com/"),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(settings.public.dpop, DpopMode::On);
+    assert!(settings.dpop.nonce);
+    assert_eq!(
+        settings.dpop.public_origin.as_deref(),
+        Some("https://shop.example.com")
+    );
+    assert_eq!(
+        parse(&[("AUTH0_DPOP", "on")]).unwrap().public.dpop,
+        DpopMode::On,
+        "the local tenant honours DPoP too"
+    );
+
+    let refused = parse(&[("AUTH0_DPOP", "yes")]).unwrap_err();
+    assert_eq!(
+        refused,
+        ConfigError::Switch {
+            variable: "AUTH0_DPOP",
+            value: "yes".into()
+        }
+    );
+    assert_eq!(refused.to_string(), "AUTH0_DPOP is 'yes': use off or on.");
+    assert_eq!(
+        parse(&[("APP_PUBLIC_ORIGIN", "https://shop.example.com/app")]).unwrap_err(),
+        ConfigError::PublicOrigin {
+            value: "https://shop.example.com/app".into()
+        }
+    );
+}

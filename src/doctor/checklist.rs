@@ -4,9 +4,11 @@ use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use super::report::{Check, Report};
+use super::tenant_probe::Discovery;
 use super::tenant_probe::{PublicClientAnswer, TenantProbe, TIMEOUT};
 use crate::app_state::AppState;
 use crate::auth::permissions::{AI_RECOMMEND, READ_PRODUCTS};
+use crate::auth::server::dpop_proof::DPOP_ALGS;
 use crate::auth::server::M2mError;
 use crate::catalog::store::ProductStore;
 use crate::config::Settings;
@@ -62,6 +64,7 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
                 Ok(count) => checks.push(Check::pass(KEYS, format!("{count} key(s) at {}", discovery.jwks_uri))),
                 Err(problem) => checks.push(Check::fail(KEYS, problem, "The tenant's jwks_uri must be reachable from this server.")),
             }
+            checks.push(dpop_check(settings, &discovery));
         }
     }
 
@@ -186,6 +189,39 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
         |detail| Check::pass(M2M_API, detail),
     ));
     report
+}
+
+/// Whether DPoP is on and, if so, whether the tenant says it takes proofs this app makes: with
+/// DPoP on and a tenant that does not, tokens come back unbound and every user is refused.
+fn dpop_check(settings: &Settings, discovery: &Discovery) -> Check {
+    const DPOP: &str = "DPoP (AUTH0_DPOP)";
+    if !settings.public.dpop.is_on() {
+        return Check::pass(
+            DPOP,
+            "off: access tokens are bearer tokens (set AUTH0_DPOP=on to bind them to the browser's key)",
+        );
+    }
+    let advertised = &discovery.dpop_signing_alg_values_supported;
+    match DPOP_ALGS.iter().find(|alg| advertised.iter().any(|a| a == *alg)) {
+        Some(alg) => Check::pass(
+            DPOP,
+            format!("on; the tenant's discovery advertises DPoP proofs with {alg}"),
+        ),
+        None if advertised.is_empty() => Check::fail(
+            DPOP,
+            "AUTH0_DPOP=on, but the tenant's discovery has no dpop_signing_alg_values_supported: it does not issue DPoP-bound tokens, so every shopper's token would be refused",
+            "Turn on DPoP for the tenant (Auth0 → Applications → APIs → your API → Settings → Token Sender-Constraining: DPoP), or set AUTH0_DPOP=off.",
+        ),
+        None => Check::fail(
+            DPOP,
+            format!(
+                "AUTH0_DPOP=on, but the tenant accepts DPoP proofs made with {} only, and this app makes {}",
+                advertised.join(", "),
+                DPOP_ALGS.join(", ")
+            ),
+            "Allow ES256 DPoP proofs at the tenant, or set AUTH0_DPOP=off.",
+        ),
+    }
 }
 
 /// A temporary database file, removed (with its WAL files) when dropped.

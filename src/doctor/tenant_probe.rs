@@ -18,6 +18,9 @@ pub struct TenantProbe {
 pub struct Discovery {
     pub issuer: String,
     pub jwks_uri: String,
+    /// The DPoP proof algorithms the tenant accepts; absent when it does not do DPoP.
+    #[serde(default)]
+    pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// What the token endpoint said to a secret-less client_credentials request for the SPA.

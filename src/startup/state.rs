@@ -1,6 +1,7 @@
 //! [`build_state`]: the [`AppState`] for validated [`Settings`], each component built from its
 //! own typed part of them.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +10,9 @@ use leptos::config::LeptosOptions;
 use crate::app_state::AppState;
 use crate::auth::server::m2m::{M2mClientConfig, M2mSecret};
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
-use crate::auth::server::{JwksSettings, M2mTokenClient, TokenValidator, ValidatorSettings};
+use crate::auth::server::{
+    DpopSettings, DpopVerifier, JwksSettings, M2mTokenClient, TokenValidator, ValidatorSettings,
+};
 use crate::catalog::ai_service_client::AiServiceClient;
 use crate::catalog::store::ProductStore;
 use crate::config::{M2mCredentials, Settings};
@@ -58,16 +61,45 @@ pub fn build_state(
     let ai_service = m2m
         .clone()
         .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
+    let mut validator = TokenValidator::new(validator_settings, auth.jwks);
+    if settings.public.dpop.is_on() {
+        let dpop = DpopSettings {
+            nonce: settings.dpop.nonce,
+            ..DpopSettings::new(dpop_origins(settings, leptos_options.site_addr))
+        };
+        validator = validator.with_dpop(DpopVerifier::new(dpop, unix_now()));
+    }
     AppState {
         leptos_options,
         public: settings.public.clone(),
-        validator: Arc::new(TokenValidator::new(validator_settings, auth.jwks)),
+        validator: Arc::new(validator),
         products,
         product_pages: Arc::default(),
         m2m,
         ai_service,
         api_cors_origins: settings.api_cors_origins.clone(),
     }
+}
+
+/// The origins a DPoP proof's `htu` may name: the configured public origin, or else this app's
+/// own address — and for a loopback one the other loopback spelling too, as browsers reach
+/// the development server at either `127.0.0.1` or `localhost` (both are allowed callbacks).
+fn dpop_origins(settings: &Settings, site_addr: SocketAddr) -> Vec<String> {
+    if let Some(origin) = &settings.dpop.public_origin {
+        return vec![origin.clone()];
+    }
+    let mut origins = vec![super::origin_of(site_addr)];
+    if site_addr.ip().is_loopback() {
+        origins.push(format!("http://localhost:{}", site_addr.port()));
+    }
+    origins
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The M2M client for the configured application and API.

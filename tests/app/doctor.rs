@@ -3,10 +3,13 @@
 
 use std::process::Output;
 
+use aura_commerce::auth::public_config::DpopMode;
 use aura_commerce::config::{LocalTenantSettings, Settings};
-use aura_commerce::doctor::run_checklist;
+use aura_commerce::doctor::{run_checklist, Outcome};
 use dev_tenant::{GrantType, Tenant, TenantConfig};
 use tokio::net::TcpListener;
+
+use crate::support::fake_issuer::{FakeIssuer, TestKey};
 
 /// Starts a tenant with the default clients, changed by `adjust`; returns its issuer.
 async fn start_tenant(adjust: impl FnOnce(&mut TenantConfig)) -> String {
@@ -60,7 +63,11 @@ async fn every_check_passes_against_the_local_tenant() {
     let settings = Settings::for_local_tenant(LocalTenantSettings::at(addr));
     let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
     assert!(report.all_passed(), "{report}");
-    assert_eq!(report.checks.len(), 9, "{report}");
+    assert_eq!(report.checks.len(), 10, "{report}");
+    assert!(
+        report.to_string().contains("✓ DPoP (AUTH0_DPOP) — off: "),
+        "{report}"
+    );
 
     let output = doctor(
         &issuer,
@@ -71,7 +78,7 @@ async fn every_check_passes_against_the_local_tenant() {
     .await;
     assert!(output.status.success(), "{}", stdout(&output));
     assert!(
-        stdout(&output).contains("9 of 9 checks passed."),
+        stdout(&output).contains("10 of 10 checks passed."),
         "{}",
         stdout(&output)
     );
@@ -150,4 +157,45 @@ async fn a_disabled_grant_is_named_with_its_fix() {
         text.contains("enable the Client Credentials grant"),
         "{text}"
     );
+}
+
+/// With DPoP on, the doctor says whether the tenant's discovery advertises it: the local tenant
+/// does; an issuer whose discovery says nothing of DPoP fails the item, with the fix.
+#[tokio::test]
+async fn with_dpop_on_the_doctor_says_whether_the_tenant_advertises_it() {
+    let issuer = start_tenant(|_| {}).await;
+    let addr = issuer
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let mut settings = Settings::for_local_tenant(LocalTenantSettings::at(addr));
+    settings.public.dpop = DpopMode::On;
+    let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
+    assert!(report.all_passed(), "{report}");
+    assert!(
+        report.to_string().contains(
+            "✓ DPoP (AUTH0_DPOP) — on; the tenant's discovery advertises DPoP proofs with ES256"
+        ),
+        "{report}"
+    );
+
+    let key = TestKey::generate("k1");
+    let silent = FakeIssuer::start(&[&key]).await;
+    let mut settings = Settings::for_local_tenant(LocalTenantSettings::at(silent.addr));
+    settings.public.dpop = DpopMode::On;
+    let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
+    let dpop = report
+        .checks
+        .iter()
+        .find(|check| check.title == "DPoP (AUTH0_DPOP)")
+        .expect("a DPoP item");
+    let Outcome::Fail { problem, fix } = &dpop.outcome else {
+        panic!("{report}")
+    };
+    assert!(
+        problem.contains("has no dpop_signing_alg_values_supported"),
+        "{problem}"
+    );
+    assert!(fix.contains("or set AUTH0_DPOP=off"), "{fix}");
 }

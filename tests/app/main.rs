@@ -6,6 +6,7 @@ mod catalog_pages;
 mod catalog_permissions;
 mod catalog_store;
 mod doctor;
+mod dpop_rejections;
 mod key_rotation;
 mod leak_guard;
 mod m2m_token_client;

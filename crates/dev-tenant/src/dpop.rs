@@ -23,6 +23,8 @@ use crate::random;
 pub(crate) const SIGNING_ALGS: [&str; 1] = ["ES256"];
 /// How far a proof's `iat` may be from the tenant's clock, either way.
 pub(crate) const IAT_WINDOW_SECS: u64 = 60;
+/// JWK members only a private or symmetric key has (RFC 7518 §6).
+const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 /// A proof is a few hundred bytes; anything far larger is not one.
 const MAX_PROOF_BYTES: usize = 8 * 1024;
 /// At most this many `jti`s are remembered. Each is needed only while its proof's `iat` is in
@@ -106,7 +108,11 @@ fn public_key(jwk: Option<&Value>) -> Result<P256PublicKey, OAuthError> {
         .and_then(Value::as_object)
         .ok_or_else(|| invalid("The DPoP proof header has no jwk."))?;
     // A key with its private part in a header is leaked; refusing it keeps clients honest.
-    if jwk.contains_key("d") {
+    // Every private (or symmetric) member of RFC 7518 §6, not only EC's `d`.
+    if PRIVATE_MEMBERS
+        .iter()
+        .any(|member| jwk.contains_key(*member))
+    {
         return Err(invalid(
             "The DPoP proof jwk must not contain a private key.",
         ));

@@ -32,6 +32,9 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
                 reason.unwrap_or_else(|| format!("the sign-in service answered {status}")),
             ),
             TokenEndpointError::Unreadable(message) => CallbackError::ExchangeFailed(message),
+            TokenEndpointError::NoProof(problem) => CallbackError::ExchangeFailed(format!(
+                "this browser could not make a DPoP proof ({problem})"
+            )),
         })?;
 
     let now = now_secs();

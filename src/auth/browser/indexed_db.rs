@@ -12,12 +12,15 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DATABASE: &str = "aura-auth";
-const VERSION: u32 = 1;
+/// 2: the DPoP key's store. Opening at a higher version creates the stores that are missing.
+const VERSION: u32 = 2;
 /// Records that decide cross-tab refreshes (see `refresh_ledger`).
 pub const REFRESH_LEDGER: &str = "refresh-ledger";
 /// Cross-tab leases, where the Web Locks API is missing (see `cross_tab_lock`).
 pub const LEASES: &str = "leases";
-const STORES: [&str; 2] = [REFRESH_LEDGER, LEASES];
+/// The DPoP key pair, shared by the tabs (see `dpop_key`).
+pub const DPOP_KEYS: &str = "dpop-keys";
+const STORES: [&str; 3] = [REFRESH_LEDGER, LEASES, DPOP_KEYS];
 
 /// Why the database could not be used; the browser's own message, for the console.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

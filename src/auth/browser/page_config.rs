@@ -9,7 +9,9 @@ use std::cell::OnceCell;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 
-use crate::auth::public_config::{PublicAuthConfig, TokenStorageKind, PUBLIC_CONFIG_META};
+use crate::auth::public_config::{
+    DpopMode, PublicAuthConfig, TokenStorageKind, PUBLIC_CONFIG_META,
+};
 use crate::auth::{Audience, Issuer, SpaClientId};
 
 thread_local! {
@@ -54,12 +56,19 @@ fn read_meta_tag() -> Result<PublicAuthConfig, String> {
             .ok_or_else(|| malformed(&format!("unknown token_storage `{kind}`")))?,
         Err(_) => TokenStorageKind::default(),
     };
+    let dpop = match text("dpop") {
+        Ok(mode) => {
+            DpopMode::parse(&mode).ok_or_else(|| malformed(&format!("unknown dpop `{mode}`")))?
+        }
+        Err(_) => DpopMode::default(),
+    };
     Ok(PublicAuthConfig {
         // Checked by the server before it rendered them.
         issuer: Issuer::from_checked(text("issuer")?),
         client_id: SpaClientId::from_checked(text("client_id")?),
         audience: Audience::from_checked(text("audience")?),
         token_storage,
+        dpop,
     })
 }
 

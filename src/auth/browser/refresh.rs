@@ -168,6 +168,8 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, ExchangeError> {
                 ExchangeError::Refused(reason.unwrap_or_else(|| format!("status {status}")))
             }
             TokenEndpointError::Unreadable(message) => ExchangeError::Refused(message),
+            // Without its key the session cannot be renewed (it was deleted at sign-out).
+            TokenEndpointError::NoProof(problem) => ExchangeError::Refused(problem),
         })?;
     if let Some(id_token) = &tokens.id_token {
         let previous: Option<IdTokenClaims> = token_store::id_token()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::Set;
 
-use super::{page_config, refresh_ledger, token_store};
+use super::{dpop_key, page_config, refresh_ledger, token_store};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::session::{Session, SessionState};
 
@@ -14,7 +14,8 @@ const REVOKE_TIMEOUT_MS: i32 = 3_000;
 /// Revokes the refresh token at `{issuer}oauth/revoke` (so a copy taken before sign-out stops
 /// working: the local tenant and Auth0 revoke its whole family), clears the token set (other
 /// tabs see it through the `storage` event and sign out too) and sends the browser to
-/// `{issuer}v2/logout`, which ends the tenant's session and returns to the landing page. Its
+/// `{issuer}v2/logout`, which ends the tenant's session and returns to the landing page. With
+/// DPoP on it deletes the browser's key too. Its
 /// own chunk in a `--split` build: a signed-out visit never needs it.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn sign_out(session: Session) {
@@ -31,6 +32,12 @@ pub async fn sign_out(session: Session) {
         }
     }
     token_store::clear();
+    if config.as_ref().is_ok_and(|config| config.dpop.is_on()) {
+        // The tokens bound to it die with it, copies included; the next sign-in makes a new one.
+        if let Err(problem) = dpop_key::delete_key_pair().await {
+            leptos::logging::warn!("the DPoP key could not be deleted: {problem}");
+        }
+    }
     session.0.set(SessionState::SignedOut);
     let location = leptos::prelude::window().location();
     let Ok(config) = config else {

@@ -1,10 +1,13 @@
 //! The browser's requests to the tenant's `/oauth/token`: the code exchange at the end of
-//! sign-in and the refresh. Both post a form and read the same two kinds of answer.
+//! sign-in and the refresh. Both post a form and read the same two kinds of answer. With DPoP
+//! on, each carries a fresh proof, and a tenant asking for a nonce (`use_dpop_nonce`) gets the
+//! same request once more with it — safe, since the tenant refused it before spending anything.
 
 use std::time::Duration;
 
 use gloo_net::http::Request;
 
+use super::dpop_proof::{make_proof, remember_nonce, ProofRequest};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::token_response::{OAuthErrorBody, TokenResponse};
 
@@ -19,6 +22,16 @@ pub enum TokenEndpointError {
     Refused { status: u16, reason: Option<String> },
     /// A success whose body is not a token response.
     Unreadable(String),
+    /// DPoP is on and this browser could not make a proof (no WebCrypto or IndexedDB); nothing
+    /// was sent.
+    NoProof(String),
+}
+
+/// What one attempt gave, before the nonce retry.
+enum Attempt {
+    Done(Result<TokenResponse, TokenEndpointError>),
+    /// The tenant wants a DPoP nonce, now remembered for the next proof.
+    UseDpopNonce,
 }
 
 /// How long a token request may take before it is abandoned. A refresh is made while holding
@@ -37,7 +50,16 @@ pub async fn request_tokens(
         leptos::prelude::set_timeout_with_handle(move || abort.abort(), TOKEN_REQUEST_TIMEOUT)
             .map_err(|_| TokenEndpointError::Unreachable)?
     };
-    let outcome = exchange(config, form, &abort.signal()).await;
+    let outcome = match exchange(config, &form, &abort.signal()).await {
+        Attempt::Done(outcome) => outcome,
+        Attempt::UseDpopNonce => match exchange(config, &form, &abort.signal()).await {
+            Attempt::Done(outcome) => outcome,
+            Attempt::UseDpopNonce => Err(TokenEndpointError::Refused {
+                status: 400,
+                reason: Some("the sign-in service keeps asking for a new DPoP nonce".into()),
+            }),
+        },
+    };
     timer.clear();
     match outcome {
         Err(TokenEndpointError::Unreachable) if abort.signal().aborted() => {
@@ -47,35 +69,50 @@ pub async fn request_tokens(
     }
 }
 
-async fn exchange(
-    config: &PublicAuthConfig,
-    form: String,
-    signal: &web_sys::AbortSignal,
-) -> Result<TokenResponse, TokenEndpointError> {
-    let response = Request::post(&config.token_endpoint())
+async fn exchange(config: &PublicAuthConfig, form: &str, signal: &web_sys::AbortSignal) -> Attempt {
+    let endpoint = config.token_endpoint();
+    let mut request = Request::post(&endpoint)
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .abort_signal(Some(signal))
-        .body(form)
-        .map_err(|_| TokenEndpointError::Unreachable)?
-        .send()
-        .await
-        .map_err(|_| TokenEndpointError::Unreachable)?;
-    if !response.ok() {
-        let reason = response
-            .json::<OAuthErrorBody>()
-            .await
-            .ok()
-            .map(|body| body.error_description.unwrap_or(body.error));
-        return Err(TokenEndpointError::Refused {
-            status: response.status(),
-            reason,
-        });
+        .abort_signal(Some(signal));
+    if config.dpop.is_on() {
+        let proof = make_proof(ProofRequest {
+            method: "POST".to_owned(),
+            url: endpoint.clone(),
+            access_token: None,
+        })
+        .await;
+        match proof {
+            Ok(proof) => request = request.header("DPoP", &proof),
+            Err(problem) => return Attempt::Done(Err(TokenEndpointError::NoProof(problem))),
+        }
     }
-    response.json().await.map_err(|e| {
+    let Ok(response) = request.body(form.to_owned()) else {
+        return Attempt::Done(Err(TokenEndpointError::Unreachable));
+    };
+    let Ok(response) = response.send().await else {
+        return Attempt::Done(Err(TokenEndpointError::Unreachable));
+    };
+    if let Some(nonce) = response.headers().get("DPoP-Nonce") {
+        remember_nonce(&endpoint, &nonce);
+    }
+    if !response.ok() {
+        let body = response.json::<OAuthErrorBody>().await.ok();
+        if body
+            .as_ref()
+            .is_some_and(|body| body.error == "use_dpop_nonce")
+        {
+            return Attempt::UseDpopNonce;
+        }
+        return Attempt::Done(Err(TokenEndpointError::Refused {
+            status: response.status(),
+            reason: body.map(|body| body.error_description.unwrap_or(body.error)),
+        }));
+    }
+    Attempt::Done(response.json().await.map_err(|e| {
         if signal.aborted() {
             TokenEndpointError::Unreachable
         } else {
             TokenEndpointError::Unreadable(format!("unreadable token response: {e}"))
         }
-    })
+    }))
 }

@@ -34,6 +34,18 @@ pub struct AccessClaims {
     /// Grant type; `client-credentials` for M2M tokens.
     #[serde(default, deserialize_with = "present")]
     pub gty: Option<String>,
+    /// Confirmation (RFC 7800): present when the token is bound to a key of its client.
+    #[serde(default, deserialize_with = "present")]
+    pub cnf: Option<Confirmation>,
+}
+
+/// A token's `cnf` claim. Only DPoP's `jkt` is understood; a `cnf` without it (an mTLS
+/// `x5t#S256`, say) still means "not a bearer token", and such a token is refused.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Confirmation {
+    /// The RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §6).
+    #[serde(default, deserialize_with = "present")]
+    pub jkt: Option<String>,
 }
 
 /// An optional claim (or header) that, when present, must have its type: `null` is not "absent".
@@ -64,6 +76,16 @@ impl AccessClaims {
     /// (or "Add Permissions in the Access Token") is off, and they are granted nothing.
     pub fn lacks_permissions_claim(&self) -> bool {
         self.grantee() == Grantee::User && self.permissions.is_none()
+    }
+
+    /// Whether the token is bound to a key (any `cnf`): such a token is never a bearer token.
+    pub fn is_sender_constrained(&self) -> bool {
+        self.cnf.is_some()
+    }
+
+    /// The thumbprint of the DPoP key the token is bound to.
+    pub fn dpop_jkt(&self) -> Option<&str> {
+        self.cnf.as_ref().and_then(|cnf| cnf.jkt.as_deref())
     }
 
     fn grantee(&self) -> Grantee {
@@ -103,6 +125,7 @@ mod tests {
             scope: scope.map(str::to_owned),
             permissions: permissions.map(|p| p.iter().map(|s| s.to_string()).collect()),
             gty: None,
+            cnf: None,
         }
     }
 
@@ -128,6 +151,9 @@ mod tests {
             ("scope", serde_json::json!(["read:products"])),
             ("permissions", serde_json::json!("read:products")),
             ("gty", serde_json::Value::Null),
+            ("cnf", serde_json::json!("thumbprint")),
+            ("cnf", serde_json::json!({ "jkt": 7 })),
+            ("cnf", serde_json::Value::Null),
         ] {
             let mut json = good.clone();
             json[claim] = value.clone();

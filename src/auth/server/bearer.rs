@@ -1,4 +1,5 @@
-//! Finding the bearer token in a request (RFC 6750 §2.1).
+//! Finding the access token in a request: `Authorization: Bearer` (RFC 6750 §2.1) or, for a
+//! DPoP-bound token, `Authorization: DPoP` (RFC 9449 §7.1).
 
 use axum::http::{header::AUTHORIZATION, HeaderMap};
 
@@ -7,9 +8,26 @@ use axum::http::{header::AUTHORIZATION, HeaderMap};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeveralAuthorizationHeaders;
 
+/// The scheme a token was sent with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Bearer,
+    Dpop,
+}
+
 /// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive; any
 /// other scheme, or no header, is "no bearer token"; two headers or more are an error.
 pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, SeveralAuthorizationHeaders> {
+    Ok(presented_token(headers)?
+        .filter(|(scheme, _)| *scheme == Scheme::Bearer)
+        .map(|(_, token)| token))
+}
+
+/// The scheme and token of an `Authorization: Bearer|DPoP <token>` header (schemes are
+/// case-insensitive); any other scheme, or no header, is no token; two headers are an error.
+pub fn presented_token(
+    headers: &HeaderMap,
+) -> Result<Option<(Scheme, &str)>, SeveralAuthorizationHeaders> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Ok(None);
@@ -21,7 +39,14 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, SeveralAuthoriz
         return Ok(None);
     };
     let token = token.trim();
-    Ok((scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token))
+    let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+        Scheme::Bearer
+    } else if scheme.eq_ignore_ascii_case("dpop") {
+        Scheme::Dpop
+    } else {
+        return Ok(None);
+    };
+    Ok((!token.is_empty()).then_some((scheme, token)))
 }
 
 #[cfg(test)]
@@ -46,6 +71,15 @@ mod tests {
         assert_eq!(bearer_token(&headers("Bearer ")), Ok(None));
         assert_eq!(bearer_token(&headers("Bearer")), Ok(None));
         assert_eq!(bearer_token(&HeaderMap::new()), Ok(None));
+    }
+
+    #[test]
+    fn the_dpop_scheme_is_told_apart_and_is_no_bearer_token() {
+        assert_eq!(
+            presented_token(&headers("DPoP abc")),
+            Ok(Some((Scheme::Dpop, "abc")))
+        );
+        assert_eq!(bearer_token(&headers("dpop abc")), Ok(None));
     }
 
     #[test]

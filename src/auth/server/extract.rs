@@ -7,10 +7,11 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 
 use super::guard::{authenticate, authorize};
+use super::token_presentation::RequestHead;
 use super::{AccessClaims, AuthRejection, TokenValidator};
 use crate::auth::permissions::Permission;
 
@@ -33,7 +34,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let validator = Arc::<TokenValidator>::from_ref(state);
-        authenticate(&validator, &parts.headers)
+        authenticate(&validator, &request_head(parts))
             .await
             .map(Authenticated)
     }
@@ -49,7 +50,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let validator = Arc::<TokenValidator>::from_ref(state);
-        let claims = authorize(&validator, &parts.headers, P::NAME).await?;
+        let claims = authorize(&validator, &request_head(parts), P::NAME).await?;
         Ok(Permitted(claims, PhantomData))
     }
 }
@@ -63,10 +64,24 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let validator = Arc::<TokenValidator>::from_ref(state);
-        let claims = authenticate(&validator, &parts.headers).await?;
+        let claims = authenticate(&validator, &request_head(parts)).await?;
         if !claims.is_machine() {
             return Err(AuthRejection::MachineOnly);
         }
         Ok(MachineCaller(claims))
+    }
+}
+
+/// The request as the client sent it: behind `Router::nest` the path in `parts.uri` has lost
+/// its prefix, and a DPoP proof names the whole path.
+fn request_head(parts: &Parts) -> RequestHead<'_> {
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    RequestHead {
+        method: &parts.method,
+        path: uri.path(),
+        headers: &parts.headers,
     }
 }

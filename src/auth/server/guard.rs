@@ -3,28 +3,25 @@
 
 use std::sync::Arc;
 
-use axum::http::{header::WWW_AUTHENTICATE, HeaderMap};
+use axum::extract::OriginalUri;
+use axum::http::{header::WWW_AUTHENTICATE, HeaderMap, Method};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{bearer::bearer_token, AccessClaims, AuthRejection, TokenValidator};
+use super::rejection::DPOP_NONCE;
+use super::token_presentation::{presented_claims, RequestHead};
+use super::{AccessClaims, AuthRejection, TokenValidator};
 use crate::access_log;
 use crate::auth::ApiError;
 
-/// Validates the request's bearer token. The caller goes on the request's access-log line (a
-/// refusal is noted where it is answered: [`AuthRejection`]'s response, or
-/// [`require_permission`]).
+/// Validates the request's token (and, with DPoP on, its proof: `token_presentation`). The
+/// caller goes on the request's access-log line (a refusal is noted where it is answered:
+/// [`AuthRejection`]'s response, or [`require_permission`]).
 pub async fn authenticate(
     validator: &TokenValidator,
-    headers: &HeaderMap,
+    request: &RequestHead<'_>,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
-    let token = bearer_token(headers)
-        .map_err(|_| AuthRejection::SeveralAuthorizationHeaders)?
-        .ok_or(AuthRejection::Missing)?;
-    let claims = validator
-        .validate(token)
-        .await
-        .map_err(AuthRejection::Invalid)?;
+    let claims = presented_claims(validator, request).await?;
     let caller = if claims.is_machine() {
         claims.client_id().unwrap_or(&claims.sub)
     } else {
@@ -38,10 +35,10 @@ pub async fn authenticate(
 /// claim, or a machine token's `scope`: `auth::permissions`).
 pub async fn authorize(
     validator: &TokenValidator,
-    headers: &HeaderMap,
+    request: &RequestHead<'_>,
     permission: &str,
 ) -> Result<Arc<AccessClaims>, AuthRejection> {
-    let claims = authenticate(validator, headers).await?;
+    let claims = authenticate(validator, request).await?;
     if !claims.has_permission(permission) {
         if claims.lacks_permissions_claim() {
             return Err(AuthRejection::NoPermissionsClaim(permission.to_owned()));
@@ -57,21 +54,37 @@ pub async fn authorize(
 /// a server function answers exactly like a REST route would, and the typed [`ApiError`] tells
 /// the UI what to do (sign in again, or ask for access).
 pub async fn require_permission(permission: &str) -> Result<Arc<AccessClaims>, ApiError> {
-    let headers: HeaderMap = leptos_axum::extract().await.map_err(|error| {
-        tracing::error!(%error, "server function called without request headers");
-        ApiError::Internal
-    })?;
+    let (method, OriginalUri(uri), headers): (Method, OriginalUri, HeaderMap) =
+        leptos_axum::extract().await.map_err(|error| {
+            tracing::error!(%error, "server function called without its request");
+            ApiError::Internal
+        })?;
+    let request = RequestHead {
+        method: &method,
+        path: uri.path(),
+        headers: &headers,
+    };
     let validator = use_context::<Arc<TokenValidator>>().ok_or_else(|| {
         tracing::error!("no TokenValidator in the server-function context");
         ApiError::Internal
     })?;
-    match authorize(&validator, &headers, permission).await {
+    match authorize(&validator, &request, permission).await {
         Ok(claims) => Ok(claims),
         Err(rejection) => {
             access_log::record_refusal(&rejection.error_body().1);
             if let Some(response) = use_context::<ResponseOptions>() {
                 response.set_status(rejection.status());
-                response.insert_header(WWW_AUTHENTICATE, rejection.www_authenticate());
+                let mut challenges = rejection.challenges().into_iter();
+                if let Some(first) = challenges.next() {
+                    // Replaces any challenge set earlier in this response, then adds the rest.
+                    response.insert_header(WWW_AUTHENTICATE, first);
+                }
+                for challenge in challenges {
+                    response.append_header(WWW_AUTHENTICATE, challenge);
+                }
+                if let Some(nonce) = rejection.dpop_nonce() {
+                    response.insert_header(DPOP_NONCE, nonce);
+                }
             }
             Err(rejection.into())
         }

@@ -8,20 +8,31 @@
 //! - [`access_claims`]: the typed claims; [`bearer`]: finding the token in a request.
 //! - [`guard`] (server functions) and [`extract`] (REST routes): authorisation;
 //!   [`rejection`]: the RFC 6750 answers.
+//! - [`token_presentation`]: Bearer or DPoP, and which tokens each may carry;
+//!   [`dpop_verifier`] checks a request's DPoP proof ([`dpop_proof`]: one proof's checks,
+//!   [`dpop_replay`]: the `jti`s seen, [`dpop_nonce`]: server nonces), [`dpop_refusal`]: the
+//!   RFC 9449 answers.
 //! - [`m2m`]: the server's own M2M token client, the only user of the M2M secret.
 
 pub mod access_claims;
 pub mod bearer;
+pub mod dpop_nonce;
+pub mod dpop_proof;
+pub mod dpop_refusal;
+pub mod dpop_replay;
+pub mod dpop_verifier;
 pub mod extract;
 pub mod guard;
 pub mod jwks_cache;
 pub mod m2m;
 pub mod rejection;
 pub mod signing_algorithm;
+pub mod token_presentation;
 pub mod token_validator;
 pub mod verified_token_cache;
 
 pub use access_claims::AccessClaims;
+pub use dpop_verifier::{DpopSettings, DpopVerifier};
 pub use extract::{Authenticated, MachineCaller, Permitted};
 pub use jwks_cache::{JwksCache, JwksSettings};
 pub use m2m::{M2mError, M2mToken, M2mTokenClient};

@@ -1,9 +1,11 @@
-//! RFC 6750 rejections: one place that maps an auth failure to status, header and body.
+//! RFC 6750 rejections (and, with DPoP on, RFC 9449's: [`DpopRefusal`]): one place that maps an
+//! auth failure to status, headers and body.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::dpop_refusal::DpopRefusal;
 use super::token_validator::TokenError;
 use crate::auth::permissions::RBAC_ADVICE;
 use crate::auth::ApiError;
@@ -26,6 +28,8 @@ pub enum AuthRejection {
     /// 403 `insufficient_scope`, with a description instead of a scope, since no permission
     /// would let a user token in.
     MachineOnly,
+    /// DPoP is on: a 401 offering the DPoP scheme beside Bearer.
+    Dpop(DpopRefusal),
 }
 
 /// `error_description` of [`AuthRejection::SeveralAuthorizationHeaders`].
@@ -40,9 +44,26 @@ impl AuthRejection {
         ApiError::from(self.clone()).status()
     }
 
-    /// The `WWW-Authenticate` value, exactly as DESIGN §5 gives it.
-    pub fn www_authenticate(&self) -> HeaderValue {
+    /// The `WWW-Authenticate` values, exactly as DESIGN §5 gives them (one, or with DPoP on the
+    /// DPoP challenge and the Bearer one).
+    pub fn challenges(&self) -> Vec<HeaderValue> {
+        if let AuthRejection::Dpop(refusal) = self {
+            return refusal.challenges();
+        }
+        vec![self.bearer_challenge()]
+    }
+
+    /// The `DPoP-Nonce` to send, when the client must retry with it.
+    pub fn dpop_nonce(&self) -> Option<HeaderValue> {
+        match self {
+            AuthRejection::Dpop(refusal) => HeaderValue::from_str(refusal.nonce()?).ok(),
+            _ => None,
+        }
+    }
+
+    fn bearer_challenge(&self) -> HeaderValue {
         let value = match self {
+            AuthRejection::Dpop(_) => r#"Bearer realm="api""#.to_owned(),
             AuthRejection::Missing => r#"Bearer realm="api""#.to_owned(),
             AuthRejection::SeveralAuthorizationHeaders => format!(
                 r#"Bearer realm="api", error="invalid_request", error_description="{SEVERAL_HEADERS}""#
@@ -82,6 +103,7 @@ impl AuthRejection {
             ),
             AuthRejection::NoPermissionsClaim(_) => ("insufficient_scope", RBAC_ADVICE.to_owned()),
             AuthRejection::MachineOnly => ("insufficient_scope", MACHINE_ONLY.to_owned()),
+            AuthRejection::Dpop(refusal) => refusal.error_body(),
         }
     }
 }
@@ -98,6 +120,14 @@ impl From<AuthRejection> for ApiError {
             AuthRejection::InsufficientScope(scope) => ApiError::InsufficientScope(scope),
             AuthRejection::NoPermissionsClaim(scope) => ApiError::NoPermissionsClaim(scope),
             AuthRejection::MachineOnly => ApiError::InsufficientScope("client_credentials".into()),
+            AuthRejection::Dpop(DpopRefusal::Missing) => ApiError::Unauthenticated,
+            AuthRejection::Dpop(
+                DpopRefusal::InvalidBearer(error) | DpopRefusal::InvalidToken(error),
+            ) => ApiError::InvalidToken(error.to_string()),
+            AuthRejection::Dpop(DpopRefusal::InvalidProof(error)) => {
+                ApiError::InvalidDpopProof(error.to_string())
+            }
+            AuthRejection::Dpop(DpopRefusal::UseNonce(_)) => ApiError::UseDpopNonce,
         }
     }
 }
@@ -113,15 +143,22 @@ impl IntoResponse for AuthRejection {
             Json(serde_json::json!({ "error": error, "error_description": error_description })),
         )
             .into_response();
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, self.www_authenticate());
+        let headers = response.headers_mut();
+        for challenge in self.challenges() {
+            headers.append(header::WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(nonce) = self.dpop_nonce() {
+            headers.insert(DPOP_NONCE, nonce);
+        }
         response
     }
 }
 
+/// The header a server nonce travels in (RFC 9449 §8).
+pub const DPOP_NONCE: header::HeaderName = header::HeaderName::from_static("dpop-nonce");
+
 /// RFC 7235 quoted-string content: printable ASCII without `"` and `\`.
-fn quoted_string_safe(text: &str) -> String {
+pub(super) fn quoted_string_safe(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii() && !c.is_ascii_control() && *c != '"' && *c != '\\')
         .collect()
@@ -134,16 +171,18 @@ mod tests {
     #[test]
     fn challenges_follow_rfc_6750() {
         assert_eq!(
-            AuthRejection::Missing.www_authenticate(),
-            r#"Bearer realm="api""#
+            AuthRejection::Missing.challenges(),
+            [r#"Bearer realm="api""#]
         );
         assert_eq!(
-            AuthRejection::Invalid(TokenError::Expired).www_authenticate(),
-            r#"Bearer realm="api", error="invalid_token", error_description="the token has expired""#
+            AuthRejection::Invalid(TokenError::Expired).challenges(),
+            [
+                r#"Bearer realm="api", error="invalid_token", error_description="the token has expired""#
+            ]
         );
         assert_eq!(
-            AuthRejection::InsufficientScope("write:products".into()).www_authenticate(),
-            r#"Bearer realm="api", error="insufficient_scope", scope="write:products""#
+            AuthRejection::InsufficientScope("write:products".into()).challenges(),
+            [r#"Bearer realm="api", error="insufficient_scope", scope="write:products""#]
         );
         assert_eq!(AuthRejection::Missing.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(
@@ -152,8 +191,10 @@ mod tests {
         );
         assert_eq!(AuthRejection::MachineOnly.status(), StatusCode::FORBIDDEN);
         assert_eq!(
-            AuthRejection::MachineOnly.www_authenticate(),
-            r#"Bearer realm="api", error="insufficient_scope", error_description="this route accepts only machine-to-machine (client_credentials) tokens""#
+            AuthRejection::MachineOnly.challenges(),
+            [
+                r#"Bearer realm="api", error="insufficient_scope", error_description="this route accepts only machine-to-machine (client_credentials) tokens""#
+            ]
         );
     }
 }

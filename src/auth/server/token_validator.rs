@@ -20,6 +20,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::access_claims::{present, AccessClaims};
+use super::dpop_verifier::DpopVerifier;
 use super::jwks_cache::{JwksCache, JwksSettings};
 use super::signing_algorithm::SigningAlgorithm;
 use super::verified_token_cache::{VerifiedTokenCache, DEFAULT_CAPACITY};
@@ -58,6 +59,13 @@ pub enum TokenError {
     WrongAudience,
     #[error("the token lacks a required claim or has one of the wrong type")]
     BadClaims,
+    // How the token was presented rather than what it says (DPoP, RFC 9449 §7).
+    #[error("the token is bound to a DPoP key: send it with the DPoP scheme and a proof made with that key")]
+    BoundToKey,
+    #[error("the token is not bound to a DPoP key: send it with the Bearer scheme")]
+    NotBoundToKey,
+    #[error("this API takes a user's token only bound to a DPoP key: sign in again")]
+    DpopRequired,
 }
 
 /// What the validator checks against.
@@ -109,6 +117,8 @@ pub struct TokenValidator {
     settings: ValidatorSettings,
     keys: Arc<JwksCache>,
     verified: VerifiedTokenCache,
+    /// With DPoP on: the proofs' checks, per request (`token_presentation`).
+    dpop: Option<DpopVerifier>,
 }
 
 impl TokenValidator {
@@ -121,11 +131,23 @@ impl TokenValidator {
             settings,
             keys,
             verified,
+            dpop: None,
         }
+    }
+
+    /// This validator, also taking DPoP-bound tokens with their proofs (DPoP on).
+    pub fn with_dpop(mut self, dpop: DpopVerifier) -> Self {
+        self.dpop = Some(dpop);
+        self
     }
 
     pub fn keys(&self) -> &Arc<JwksCache> {
         &self.keys
+    }
+
+    /// The DPoP proof checks, when DPoP is on.
+    pub fn dpop(&self) -> Option<&DpopVerifier> {
+        self.dpop.as_ref()
     }
 
     /// Checks the token and returns its claims: from the verified-token cache when the same
@@ -203,7 +225,7 @@ impl TokenValidator {
 }
 
 /// Seconds since the Unix epoch.
-fn unix_now() -> u64 {
+pub(super) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

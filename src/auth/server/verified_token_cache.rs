@@ -180,6 +180,7 @@ mod tests {
             scope: None,
             permissions: None,
             gty: None,
+            cnf: None,
         })
     }
 

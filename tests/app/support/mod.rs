@@ -1,12 +1,14 @@
 //! Starts the real app and the real local tenant on ephemeral ports, and speaks HTTP to them.
 
 pub mod database;
+pub mod dpop_key;
 pub mod fake_issuer;
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use aura_commerce::app_state::AppState;
+use aura_commerce::auth::public_config::DpopMode;
 use aura_commerce::auth::server::JwksSettings;
 use aura_commerce::auth::sign_in_request::SignInTransaction;
 use aura_commerce::auth::token_response::TokenResponse;
@@ -62,6 +64,9 @@ pub struct TestOptions {
     pub hashed_file_names: bool,
     /// The catalogue's database (default: a new SQLite file of this app's own).
     pub database: Option<DatabaseUrl>,
+    /// `AUTH0_DPOP=on`, and `AUTH0_DPOP_NONCE=on`.
+    pub dpop: bool,
+    pub dpop_nonce: bool,
 }
 
 impl Default for TestOptions {
@@ -77,6 +82,8 @@ impl Default for TestOptions {
             site_root: None,
             hashed_file_names: false,
             database: None,
+            dpop: false,
+            dpop_nonce: false,
         }
     }
 }
@@ -145,9 +152,13 @@ pub async fn spawn_app_for_issuer(
 
 async fn serve_app(
     app_listener: TcpListener,
-    settings: Settings,
+    mut settings: Settings,
     options: &TestOptions,
 ) -> TestApp {
+    if options.dpop {
+        settings.public.dpop = DpopMode::On;
+        settings.dpop.nonce = options.dpop_nonce;
+    }
     let app_addr = app_listener.local_addr().unwrap();
     let site_root = options
         .site_root

@@ -240,6 +240,11 @@ async fn bad_proofs_are_refused() {
             "The DPoP proof jwk must not contain a private key.".into(),
         ),
         (
+            "a symmetric k in jwk",
+            vec![with_header(&|h| h["jwk"]["k"] = json!("c2VjcmV0"))],
+            "The DPoP proof jwk must not contain a private key.".into(),
+        ),
+        (
             "no jwk",
             vec![with_header(&|h| {
                 h.as_object_mut().unwrap().remove("jwk");
