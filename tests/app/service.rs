@@ -94,20 +94,24 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_zero() {
     let mut server = RunningServer::start(&[]).await;
     let token = server.m2m_token().await;
 
-    // A server-function call whose body arrives in two parts: the server is waiting for the
-    // second when SIGTERM comes.
+    // A server-function call that asks to go on before it sends its body (`Expect:
+    // 100-continue`): the server's `100 Continue` says a handler is reading the request, so
+    // SIGTERM comes while the request is in flight — never before the server has taken it.
     let body = "query[page]=2";
-    let (first, rest) = body.split_at(6);
     let mut stream = TcpStream::connect(("127.0.0.1", server.app_port))
         .await
         .unwrap();
     let head = format!(
-        "POST /fn/get_products HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        "POST /fn/get_products HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         server.app_port,
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.flush().await.unwrap();
+    let go_on = b"HTTP/1.1 100 Continue\r\n\r\n";
+    let mut interim = vec![0; go_on.len()];
+    stream.read_exact(&mut interim).await.unwrap();
+    assert_eq!(interim, go_on, "{}", String::from_utf8_lossy(&interim));
 
     let pid = server.process.id().unwrap().to_string();
     let killed = std::process::Command::new("kill")
@@ -131,7 +135,7 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_zero() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
-    stream.write_all(rest.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
