@@ -39,6 +39,9 @@ pub enum ApiError {
     /// The change was made from an outdated copy and someone else's change came first (409).
     #[error("{0}")]
     Conflict(String),
+    /// The server cannot take the request just now; retrying shortly will do (503).
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     /// Something failed on the server; the cause is logged there, not sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal | ApiError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +96,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Invalid { .. } => "invalid_request",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Busy => "temporarily_unavailable",
             ApiError::Internal | ApiError::Transport(_) => "server_error",
         }
     }

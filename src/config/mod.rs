@@ -98,6 +98,9 @@ pub struct DpopServerSettings {
     /// off). Nonces bound how long a proof made in advance stays usable, whatever the
     /// client's clock says.
     pub nonce: bool,
+    /// How many proofs' `jti`s are remembered at most (`None`: the default, 100 000). Not read
+    /// from the environment; tests set it to see what a full cache does.
+    pub replay_capacity: Option<usize>,
 }
 
 impl Settings {
@@ -159,6 +162,7 @@ impl Settings {
                 })
                 .transpose()?,
             nonce: parse_switch(&env, "AUTH0_DPOP_NONCE")?.unwrap_or(false),
+            replay_capacity: None,
         };
 
         let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {

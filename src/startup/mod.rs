@@ -61,6 +61,8 @@ pub enum StartupError {
     },
     #[error("stopped: {0}")]
     Serve(std::io::Error),
+    #[error("has AUTH0_DPOP=on and listens on {0}, an address browsers do not name in their DPoP proofs, so every proof would be refused. Set APP_PUBLIC_ORIGIN to the origin browsers use, for example https://shop.example.com.")]
+    DpopOrigin(SocketAddr),
 }
 
 /// Runs the whole server for `settings` until `shutdown` completes.
@@ -70,6 +72,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
     let site_addr = leptos_options.site_addr;
+    state::check_dpop_origin(&settings, site_addr)?;
     if let TenantSource::Local(local) = &settings.tenant {
         start_local_tenant(local, &origin_of(site_addr), TenantAddrInUse::Refuse).await?;
     }

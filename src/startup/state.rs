@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leptos::config::LeptosOptions;
 
+use super::StartupError;
 use crate::app_state::AppState;
 use crate::auth::server::m2m::{M2mClientConfig, M2mSecret};
 use crate::auth::server::token_validator::DEFAULT_LEEWAY;
@@ -63,9 +64,14 @@ pub fn build_state(
         .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
     let mut validator = TokenValidator::new(validator_settings, auth.jwks);
     if settings.public.dpop.is_on() {
+        let defaults = DpopSettings::new(dpop_origins(settings, leptos_options.site_addr));
         let dpop = DpopSettings {
             nonce: settings.dpop.nonce,
-            ..DpopSettings::new(dpop_origins(settings, leptos_options.site_addr))
+            replay_capacity: settings
+                .dpop
+                .replay_capacity
+                .unwrap_or(defaults.replay_capacity),
+            ..defaults
         };
         validator = validator.with_dpop(DpopVerifier::new(dpop, unix_now()));
     }
@@ -79,6 +85,19 @@ pub fn build_state(
         ai_service,
         api_cors_origins: settings.api_cors_origins.clone(),
     }
+}
+
+/// With DPoP on and no `APP_PUBLIC_ORIGIN`, proofs must name this app's own address, which
+/// only works for a loopback one: behind a proxy or in a container (`0.0.0.0:3000`) the
+/// browser names another origin, and every proof would be refused — so the start is.
+pub fn check_dpop_origin(settings: &Settings, site_addr: SocketAddr) -> Result<(), StartupError> {
+    if settings.public.dpop.is_on()
+        && settings.dpop.public_origin.is_none()
+        && !site_addr.ip().is_loopback()
+    {
+        return Err(StartupError::DpopOrigin(site_addr));
+    }
+    Ok(())
 }
 
 /// The origins a DPoP proof's `htu` may name: the configured public origin, or else this app's
@@ -114,4 +133,39 @@ pub fn m2m_client(settings: &Settings, credentials: &M2mCredentials) -> M2mToken
         None => M2mSecret::fixed(credentials.client_secret.clone()),
     };
     M2mTokenClient::new(config, secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::public_config::DpopMode;
+    use crate::config::LocalTenantSettings;
+
+    fn settings(dpop: DpopMode, public_origin: Option<&str>) -> Settings {
+        let mut settings = Settings::for_local_tenant(LocalTenantSettings {
+            addr: "127.0.0.1:4000".parse().unwrap(),
+            config_file: None,
+            state_dir: "target/tenant".into(),
+        });
+        settings.public.dpop = dpop;
+        settings.dpop.public_origin = public_origin.map(str::to_owned);
+        settings
+    }
+
+    #[test]
+    fn dpop_off_a_non_loopback_address_needs_no_public_origin() {
+        let anywhere: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        assert!(check_dpop_origin(&settings(DpopMode::Off, None), anywhere).is_ok());
+    }
+
+    #[test]
+    fn dpop_on_a_non_loopback_address_without_a_public_origin_is_refused() {
+        let anywhere: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let error = check_dpop_origin(&settings(DpopMode::On, None), anywhere).unwrap_err();
+        assert!(error.to_string().contains("APP_PUBLIC_ORIGIN"), "{error}");
+        let behind_a_proxy = settings(DpopMode::On, Some("https://shop.example.com"));
+        assert!(check_dpop_origin(&behind_a_proxy, anywhere).is_ok());
+        let loopback: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert!(check_dpop_origin(&settings(DpopMode::On, None), loopback).is_ok());
+    }
 }

@@ -424,3 +424,59 @@ async fn with_dpop_off_a_bound_token_is_refused() {
         ]
     );
 }
+
+/// A full replay cache is the server's problem: a good proof it cannot remember gets a 503 to
+/// retry shortly (with `Retry-After`), never the 401 that would sign the shopper out — on a
+/// REST route and on a server function alike.
+#[tokio::test]
+async fn a_full_replay_cache_answers_503_to_retry_not_a_refusal() {
+    let (app, issuer, signing) = dpop_app(TestOptions {
+        dpop_replay_capacity: Some(1),
+        ..TestOptions::default()
+    })
+    .await;
+    let key = DpopKey::generate();
+    let token = signing.sign(&bound_claims(&issuer, &key));
+    let url = app.url("/api/products");
+    let get = |proof: String| {
+        app.api
+            .get(&url)
+            .header("authorization", format!("DPoP {token}"))
+            .header("dpop", proof)
+            .send()
+    };
+    assert_eq!(
+        get(key.proof("GET", &url, &token)).await.unwrap().status(),
+        200
+    );
+
+    let busy = get(key.proof("GET", &url, &token)).await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(
+        busy.headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap()),
+        Some("1")
+    );
+    let body: Value = busy.json().await.unwrap();
+    assert_eq!(body["error"], "temporarily_unavailable", "{body}");
+
+    let fn_url = app.url("/fn/get_products");
+    let from_a_page = app
+        .browser
+        .post(&fn_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", format!("DPoP {token}"))
+        .header("dpop", key.proof("POST", &fn_url, &token))
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_a_page.status(), 503);
+    let error: aura_commerce::auth::ApiError = from_a_page.json().await.unwrap();
+    assert_eq!(error, aura_commerce::auth::ApiError::Busy);
+    assert!(
+        !error.needs_sign_in(),
+        "a busy server must not sign the shopper out"
+    );
+}

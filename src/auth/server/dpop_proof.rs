@@ -56,8 +56,6 @@ pub enum ProofError {
     KeyMismatch,
     #[error("the DPoP proof has been used before")]
     Replayed,
-    #[error("too many DPoP proofs at once; try again shortly")]
-    Busy,
 }
 
 /// The request a proof must be made for.

@@ -11,6 +11,9 @@ use super::token_validator::TokenError;
 /// `error_description` of [`DpopRefusal::UseNonce`], Auth0's wording.
 const USE_NONCE: &str = "Resource server requires nonce in DPoP proof";
 
+/// `error_description` of [`DpopRefusal::Busy`].
+const BUSY: &str = "too many DPoP proofs at once; try again shortly";
+
 /// Why a request was refused, with DPoP on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DpopRefusal {
@@ -26,6 +29,9 @@ pub enum DpopRefusal {
     InvalidProof(ProofError),
     /// A proof without the current server nonce, which goes in `DPoP-Nonce`: `use_dpop_nonce`.
     UseNonce(String),
+    /// A good proof that could not be remembered (the replay cache is full): a 503 to retry
+    /// shortly, never a reason to sign the client out.
+    Busy,
 }
 
 impl DpopRefusal {
@@ -34,7 +40,9 @@ impl DpopRefusal {
         let algs = DPOP_ALGS.join(" ");
         let bare_bearer = r#"Bearer realm="api""#.to_owned();
         let (dpop, bearer) = match self {
-            DpopRefusal::Missing => (format!(r#"DPoP algs="{algs}""#), bare_bearer),
+            DpopRefusal::Missing | DpopRefusal::Busy => {
+                (format!(r#"DPoP algs="{algs}""#), bare_bearer)
+            }
             DpopRefusal::InvalidBearer(error) => (
                 format!(r#"DPoP algs="{algs}""#),
                 format!(
@@ -68,6 +76,7 @@ impl DpopRefusal {
             }
             DpopRefusal::InvalidProof(error) => ("invalid_dpop_proof", error.to_string()),
             DpopRefusal::UseNonce(_) => ("use_dpop_nonce", USE_NONCE.to_owned()),
+            DpopRefusal::Busy => ("temporarily_unavailable", BUSY.to_owned()),
         }
     }
 

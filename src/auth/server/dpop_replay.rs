@@ -9,12 +9,21 @@
 //! to the proof's key) get this far, so only a signed-in client can fill it.
 //!
 //! Keys are per proof key (`jkt`) and `jti`: two clients picking the same `jti` do not collide.
+//! Each is kept as the SHA-256 of the pair, a fixed 32 bytes whatever the client sent.
+//!
+//! A full cache is the server's problem, not the client's: the verifier answers it with a 503
+//! to retry, never with a refusal that would sign the shopper out.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
-/// Default capacity: at ~100 bytes an entry, about 10 MB at most.
+use sha2::{Digest, Sha256};
+
+/// Default capacity: an entry is its 32-byte key twice (set and queue) and its expiry, about
+/// 100 bytes with the collections' overhead, so about 10 MB at most.
 pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
+
+type Key = [u8; 32];
 
 /// Why a `jti` was not recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,9 +44,9 @@ pub struct ReplayCache {
 
 #[derive(Default)]
 struct Entries {
-    seen: HashSet<String>,
+    seen: HashSet<Key>,
     /// `(expires_at, key)`, oldest first.
-    order: VecDeque<(u64, String)>,
+    order: VecDeque<(u64, Key)>,
 }
 
 impl ReplayCache {
@@ -52,7 +61,13 @@ impl ReplayCache {
 
     /// Records `jti` of the key `jkt` at `now`, unless it is already there.
     pub fn record(&self, jkt: &str, jti: &str, now: u64) -> Result<(), ReplayRefusal> {
-        let key = format!("{jkt}.{jti}");
+        // The separator keeps ("ab", "c") and ("a", "bc") apart; a jkt never contains it.
+        let key: Key = Sha256::new()
+            .chain_update(jkt)
+            .chain_update([0])
+            .chain_update(jti)
+            .finalize()
+            .into();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         while entries
             .order
@@ -69,7 +84,7 @@ impl ReplayCache {
         if entries.seen.len() >= self.capacity {
             return Err(ReplayRefusal::Full);
         }
-        entries.seen.insert(key.clone());
+        entries.seen.insert(key);
         entries.order.push_back((now + self.lifetime, key));
         Ok(())
     }

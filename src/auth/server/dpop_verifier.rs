@@ -47,6 +47,9 @@ pub enum DpopFailure {
     Proof(ProofError),
     /// The proof lacks the current nonce, which is given here: `use_dpop_nonce`.
     UseNonce(String),
+    /// The proof is good but the replay cache is full of live entries, so it cannot be
+    /// remembered (and so not accepted): the server is busy, the client's session is fine.
+    Busy,
 }
 
 /// The request a proof comes with.
@@ -121,11 +124,9 @@ impl DpopVerifier {
         }
         self.replay
             .record(&proof.jkt, &proof.jti, now)
-            .map_err(|refusal| {
-                DpopFailure::Proof(match refusal {
-                    ReplayRefusal::Replayed => ProofError::Replayed,
-                    ReplayRefusal::Full => ProofError::Busy,
-                })
+            .map_err(|refusal| match refusal {
+                ReplayRefusal::Replayed => DpopFailure::Proof(ProofError::Replayed),
+                ReplayRefusal::Full => DpopFailure::Busy,
             })
     }
 

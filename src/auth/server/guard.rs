@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use axum::extract::OriginalUri;
-use axum::http::{header::WWW_AUTHENTICATE, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::rejection::DPOP_NONCE;
 use super::token_presentation::{presented_claims, RequestHead};
 use super::{AccessClaims, AuthRejection, TokenValidator};
 use crate::access_log;
@@ -74,16 +73,21 @@ pub async fn require_permission(permission: &str) -> Result<Arc<AccessClaims>, A
             access_log::record_refusal(&rejection.error_body().1);
             if let Some(response) = use_context::<ResponseOptions>() {
                 response.set_status(rejection.status());
-                let mut challenges = rejection.challenges().into_iter();
-                if let Some(first) = challenges.next() {
-                    // Replaces any challenge set earlier in this response, then adds the rest.
-                    response.insert_header(WWW_AUTHENTICATE, first);
-                }
-                for challenge in challenges {
-                    response.append_header(WWW_AUTHENTICATE, challenge);
-                }
-                if let Some(nonce) = rejection.dpop_nonce() {
-                    response.insert_header(DPOP_NONCE, nonce);
+                let mut previous = None;
+                for (name, value) in rejection.headers() {
+                    // A name's first value replaces any set earlier in this response; the
+                    // values after it (`name` is `None`) are added beside it.
+                    match name {
+                        Some(name) => {
+                            response.insert_header(name.clone(), value);
+                            previous = Some(name);
+                        }
+                        None => {
+                            if let Some(name) = &previous {
+                                response.append_header(name.clone(), value);
+                            }
+                        }
+                    }
                 }
             }
             Err(rejection.into())

@@ -1,7 +1,7 @@
 //! RFC 6750 rejections (and, with DPoP on, RFC 9449's: [`DpopRefusal`]): one place that maps an
 //! auth failure to status, headers and body.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -59,6 +59,22 @@ impl AuthRejection {
             AuthRejection::Dpop(refusal) => HeaderValue::from_str(refusal.nonce()?).ok(),
             _ => None,
         }
+    }
+
+    /// Every header of the answer — the challenges, a `DPoP-Nonce` to retry with, a
+    /// `Retry-After` when the server is busy — for REST routes and server functions alike.
+    pub fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for challenge in self.challenges() {
+            headers.append(header::WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(nonce) = self.dpop_nonce() {
+            headers.insert(DPOP_NONCE, nonce);
+        }
+        if matches!(self, AuthRejection::Dpop(DpopRefusal::Busy)) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        headers
     }
 
     fn bearer_challenge(&self) -> HeaderValue {
@@ -128,6 +144,7 @@ impl From<AuthRejection> for ApiError {
                 ApiError::InvalidDpopProof(error.to_string())
             }
             AuthRejection::Dpop(DpopRefusal::UseNonce(_)) => ApiError::UseDpopNonce,
+            AuthRejection::Dpop(DpopRefusal::Busy) => ApiError::Busy,
         }
     }
 }
@@ -143,13 +160,7 @@ impl IntoResponse for AuthRejection {
             Json(serde_json::json!({ "error": error, "error_description": error_description })),
         )
             .into_response();
-        let headers = response.headers_mut();
-        for challenge in self.challenges() {
-            headers.append(header::WWW_AUTHENTICATE, challenge);
-        }
-        if let Some(nonce) = self.dpop_nonce() {
-            headers.insert(DPOP_NONCE, nonce);
-        }
+        response.headers_mut().extend(self.headers());
         response
     }
 }

@@ -99,6 +99,7 @@ async fn with_dpop(
                 Ok(()) => Ok(claims),
                 Err(DpopFailure::Proof(error)) => refuse(DpopRefusal::InvalidProof(error)),
                 Err(DpopFailure::UseNonce(nonce)) => refuse(DpopRefusal::UseNonce(nonce)),
+                Err(DpopFailure::Busy) => refuse(DpopRefusal::Busy),
             }
         }
     }

@@ -67,6 +67,8 @@ pub struct TestOptions {
     /// `AUTH0_DPOP=on`, and `AUTH0_DPOP_NONCE=on`.
     pub dpop: bool,
     pub dpop_nonce: bool,
+    /// How many DPoP proofs the app remembers (default: its own default).
+    pub dpop_replay_capacity: Option<usize>,
 }
 
 impl Default for TestOptions {
@@ -84,6 +86,7 @@ impl Default for TestOptions {
             database: None,
             dpop: false,
             dpop_nonce: false,
+            dpop_replay_capacity: None,
         }
     }
 }
@@ -158,6 +161,7 @@ async fn serve_app(
     if options.dpop {
         settings.public.dpop = DpopMode::On;
         settings.dpop.nonce = options.dpop_nonce;
+        settings.dpop.replay_capacity = options.dpop_replay_capacity;
     }
     let app_addr = app_listener.local_addr().unwrap();
     let site_root = options
