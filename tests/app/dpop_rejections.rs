@@ -228,6 +228,11 @@ async fn each_bad_dpop_request_is_refused_with_its_rfc_9449_challenge() {
             bad_proof("the DPoP proof's typ must be dpop+jwt"),
         ),
         row(
+            "a critical header parameter",
+            with_header(header_with("crit", json!(["exp"]))),
+            bad_proof("the DPoP proof names critical header parameters (crit), which this server does not support"),
+        ),
+        row(
             "a bound token as Bearer",
             Sent {
                 authorization: Some(format!("Bearer {token}")),
@@ -264,6 +269,13 @@ async fn each_bad_dpop_request_is_refused_with_its_rfc_9449_challenge() {
         let response = send(&app, &row.sent).await;
         assert_eq!(response.status(), row.status, "{}", row.case);
         assert_eq!(challenges(&response), row.challenges, "{}", row.case);
+    }
+
+    // `typ` is a media type (RFC 7515 §4.1.9): its case and the `application/` prefix do not
+    // change it.
+    for typ in ["DPoP+JWT", "application/dpop+jwt"] {
+        let response = send(&app, &with_header(header_with("typ", json!(typ)))).await;
+        assert_eq!(response.status(), 200, "typ {typ}");
     }
 }
 

@@ -157,7 +157,9 @@ impl DpopVerifier {
         let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
         if now >= nonces.issued_at + NONCE_LIFETIME_SECS {
             let fresh = random::token();
-            nonces.previous = Some(std::mem::replace(&mut nonces.current, fresh));
+            let old = std::mem::replace(&mut nonces.current, fresh);
+            // Good one lifetime past its own, no longer: an idle spell does not revive it.
+            nonces.previous = (now < nonces.issued_at + 2 * NONCE_LIFETIME_SECS).then_some(old);
             nonces.issued_at = now;
         }
         nonces
@@ -350,5 +352,13 @@ mod tests {
         assert!(verifier.nonce_is_current(&first, 1_300));
         assert!(!verifier.nonce_is_current(&first, 1_600));
         assert!(!verifier.nonce_is_current("made-up", 1_600));
+    }
+
+    /// Nobody asked for two lifetimes: the first nonce expired and must stay expired.
+    #[test]
+    fn after_an_idle_spell_the_old_nonce_is_not_brought_back() {
+        let verifier = DpopVerifier::new(1_000);
+        let first = verifier.current_nonce(1_000);
+        assert!(!verifier.nonce_is_current(&first, 1_700));
     }
 }

@@ -2,8 +2,12 @@
 //! proof cannot be made long before it is used, whatever the client's clock says.
 //!
 //! The nonce is replaced every [`NONCE_LIFETIME_SECS`]; the one before stays good for as long
-//! again, so a client that just learnt it is not turned away by the rotation. Nonces are per
-//! instance (DESIGN §9): behind a load balancer a client may be asked once by each.
+//! again, so a client that just learnt it is not turned away by the rotation — but only if it
+//! was current until then: after an idle spell the old one is not brought back.
+//!
+//! Nonces are per instance (DESIGN §9). Behind a load balancer that does not keep a client on
+//! one instance, each answer may come from an instance with another nonce, and the browser's
+//! one retry does not always suffice: turn nonces on only with sticky sessions (README).
 
 use std::sync::Mutex;
 
@@ -48,7 +52,9 @@ impl NonceSource {
         let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
         if now >= nonces.issued_at + NONCE_LIFETIME_SECS {
             let fresh = fresh_nonce();
-            nonces.previous = Some(std::mem::replace(&mut nonces.current, fresh));
+            let old = std::mem::replace(&mut nonces.current, fresh);
+            // Good one lifetime past its own, no longer.
+            nonces.previous = (now < nonces.issued_at + 2 * NONCE_LIFETIME_SECS).then_some(old);
             nonces.issued_at = now;
         }
         nonces
@@ -80,5 +86,14 @@ mod tests {
         assert!(source.accepts(&first, 1_300));
         assert!(!source.accepts(&first, 1_600));
         assert!(!source.accepts("made-up", 1_000));
+    }
+
+    #[test]
+    fn after_an_idle_spell_the_old_nonce_is_not_brought_back() {
+        let source = NonceSource::new(1_000);
+        let first = source.current(1_000);
+        // Nobody asked for two lifetimes: `first` expired at 1_600 and must stay expired.
+        assert!(!source.accepts(&first, 1_700));
+        assert_ne!(source.current(1_700), first);
     }
 }

@@ -40,6 +40,8 @@ pub enum ProofError {
     Key,
     #[error("the DPoP proof's jwk must not contain private key members")]
     PrivateKey,
+    #[error("the DPoP proof names critical header parameters (crit), which this server does not support")]
+    Critical,
     #[error("the DPoP proof's signature is invalid")]
     Signature,
     #[error("the DPoP proof's htm is not this request's method")]
@@ -83,6 +85,15 @@ pub struct CheckedProof {
     pub nonce: Option<String>,
 }
 
+/// `dpop+jwt`, as a media type: any case, with or without `application/` (RFC 7515 §4.1.9).
+fn is_dpop_typ(typ: &str) -> bool {
+    let typ = typ
+        .get(..12)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("application/"))
+        .map_or(typ, |_| &typ[12..]);
+    typ.eq_ignore_ascii_case("dpop+jwt")
+}
+
 /// Checks `proof` (the `DPoP` header's value) against `target`.
 pub fn check_proof(proof: &str, target: &ProofTarget<'_>) -> Result<CheckedProof, ProofError> {
     if proof.len() > MAX_PROOF_BYTES {
@@ -94,8 +105,17 @@ pub fn check_proof(proof: &str, target: &ProofTarget<'_>) -> Result<CheckedProof
         return Err(ProofError::Malformed);
     }
     let header = json_object(header)?;
-    if header.get("typ").and_then(Value::as_str) != Some("dpop+jwt") {
+    if !header
+        .get("typ")
+        .and_then(Value::as_str)
+        .is_some_and(is_dpop_typ)
+    {
         return Err(ProofError::Typ);
+    }
+    // As for access tokens (RFC 7515 §4.1.11): no extension is understood, so none may be
+    // required.
+    if header.contains_key("crit") {
+        return Err(ProofError::Critical);
     }
     let alg = header.get("alg").and_then(Value::as_str);
     if !alg.is_some_and(|alg| DPOP_ALGS.contains(&alg)) {
@@ -159,7 +179,8 @@ fn htu_matches(htu: &str, origins: &[String], path: &str) -> bool {
 }
 
 /// A header or claims segment: base64url without padding, holding a JSON object (an array
-/// would otherwise fill fields by position). Duplicate members are refused by serde_json's map.
+/// would otherwise fill fields by position). Of a member given twice the last counts, as
+/// serde_json's map keeps it (RFC 7515 §4 allows either refusing or taking the last).
 fn json_object(segment: &str) -> Result<Map<String, Value>, ProofError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(segment)
