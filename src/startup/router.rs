@@ -21,7 +21,7 @@ const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let icon = site_icon(&state.leptos_options);
     let context = {
-        let icon = icon.clone();
+        let icon = icon.icon.clone();
         let public = state.public.clone();
         let validator = state.validator.clone();
         let products = state.products.clone();

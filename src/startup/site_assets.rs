@@ -16,16 +16,19 @@
 
 use std::path::Path;
 
+use axum::body::Bytes;
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app_state::AppState;
+use crate::auth::pkce::base64url;
 use crate::site_icon::SiteIcon;
 
 /// For a file whose name is its content's hash.
@@ -39,25 +42,37 @@ pub const NEVER_STORE: &str = "no-store";
 /// them by name), so they are not content-named even in a hashed build.
 const UNHASHED_PKG_DIR: &str = "/snippets/";
 
+/// The icon as read at start-up: its content-named path and the very bytes that name was made
+/// from, which that path serves — an icon edited later (under `cargo leptos watch`) can never
+/// be sent under the old name, which browsers keep a year.
+pub struct IconFile {
+    pub icon: SiteIcon,
+    bytes: Option<Bytes>,
+}
+
 /// The icon's content-named path, `/favicon.<hash>.svg` (the first 16 characters of the
 /// base64url SHA-256 of the file), or the plain path when the site has no icon file.
-pub fn site_icon(options: &LeptosOptions) -> SiteIcon {
-    use base64::Engine as _;
+pub fn site_icon(options: &LeptosOptions) -> IconFile {
     use sha2::Digest as _;
     let file = Path::new(options.site_root.as_ref()).join("favicon.svg");
     match std::fs::read(file) {
         Ok(bytes) => {
-            let digest = sha2::Sha256::digest(&bytes);
-            let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
-            SiteIcon(format!("/favicon.{}.svg", &hash[..16]))
+            let hash = base64url(&sha2::Sha256::digest(&bytes));
+            IconFile {
+                icon: SiteIcon(format!("/favicon.{}.svg", &hash[..16])),
+                bytes: Some(Bytes::from(bytes)),
+            }
         }
-        Err(_) => SiteIcon::default(),
+        Err(_) => IconFile {
+            icon: SiteIcon::default(),
+            bytes: None,
+        },
     }
 }
 
 /// Routes for `/pkg`, `/images`, `/favicon.svg` and the icon's content-named path under
 /// `options.site_root`.
-pub fn site_assets(options: &LeptosOptions, icon: &SiteIcon) -> Router<AppState> {
+pub fn site_assets(options: &LeptosOptions, icon: &IconFile) -> Router<AppState> {
     let site_root = Path::new(options.site_root.as_ref());
     let pkg_dir = options.site_pkg_dir.to_string();
     let hashed_names = options.hash_files;
@@ -80,12 +95,16 @@ pub fn site_assets(options: &LeptosOptions, icon: &SiteIcon) -> Router<AppState>
         )
         .layer(middleware::from_fn(revalidate));
     let routes = bundle.merge(public_files);
-    if icon.path() == SiteIcon::PLAIN_PATH {
+    let Some(bytes) = icon.bytes.clone() else {
         return routes;
-    }
+    };
+    let serve_icon = move || {
+        let bytes = bytes.clone();
+        async move { ([(CONTENT_TYPE, "image/svg+xml")], bytes) }
+    };
     routes.merge(
         Router::new()
-            .route_service(icon.path(), ServeFile::new(site_root.join("favicon.svg")))
+            .route(icon.icon.path(), get(serve_icon))
             .layer(middleware::from_fn(
                 |request: Request, next: Next| async move {
                     with_policy(next.run(request).await, IMMUTABLE)

@@ -170,6 +170,11 @@ async fn the_page_links_the_icon_by_a_content_name_that_is_kept_a_year() {
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 2 2'/>",
     )
     .unwrap();
+    // The running server still sends, under the old name, the bytes that name was made from.
+    assert_eq!(
+        get(&app, &linked, None).await.text().await.unwrap(),
+        "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    );
     let next = spawn_app(TestOptions {
         site_root: Some(site.path().to_owned()),
         ..TestOptions::default()
