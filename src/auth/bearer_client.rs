@@ -66,6 +66,7 @@ where
     IS: FromServerFnError,
     OS: FromServerFnError,
 {
+    use crate::auth::browser::dpop_key::KeyUse;
     use crate::auth::browser::dpop_proof::{make_proof, remember_nonce, ProofRequest};
     use crate::auth::browser::{page_config, token_store};
 
@@ -77,6 +78,7 @@ where
                 method: req.method().to_string(),
                 url: url.clone(),
                 access_token: Some(token.clone()),
+                key_use: KeyUse::Bound,
             })
             .await;
             match proof {

@@ -31,18 +31,21 @@ where
                     session.0.set(load_state().await);
                 }
             }
-            let first = call().await;
-            // The server asked for its DPoP nonce, which the client now holds: once more.
-            let first = match first {
-                Err(ApiError::UseDpopNonce) => call().await,
-                other => other,
+            // A server asking for its DPoP nonce, which the client now holds, gets the call
+            // once more — the first time and after a refresh alike.
+            let attempt = || async {
+                match call().await {
+                    Err(ApiError::UseDpopNonce) => call().await,
+                    other => other,
+                }
             };
+            let first = attempt().await;
             match &first {
                 Err(error) if error.needs_sign_in() => match refresh(RefreshReason::Rejected).await
                 {
                     Ok(()) => {
                         session.0.set(load_state().await);
-                        let second = call().await;
+                        let second = attempt().await;
                         if matches!(&second, Err(e) if e.needs_sign_in()) {
                             end_session(session, end_reason::EXPIRED);
                         }

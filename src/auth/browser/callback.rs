@@ -1,5 +1,6 @@
 //! The end of sign-in: check the callback, exchange the code, store the tokens.
 
+use super::dpop_key::KeyUse;
 use super::token_endpoint::{request_tokens, TokenEndpointError};
 use super::{clock::now_secs, page_config, token_store, transaction_store};
 use crate::auth::callback_check::accept_callback;
@@ -22,7 +23,7 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
 
     let config = page_config::public_auth_config().map_err(CallbackError::Browser)?;
     let body = transaction.token_request_body(&config, &page_config::origin(), &code);
-    let tokens = request_tokens(&config, body)
+    let tokens = request_tokens(&config, body, KeyUse::NewBinding)
         .await
         .map_err(|error| match error {
             TokenEndpointError::Unreachable | TokenEndpointError::TimedOut => {
@@ -35,6 +36,10 @@ pub async fn complete_sign_in(params: CallbackParams) -> Result<String, Callback
             TokenEndpointError::NoProof(problem) => CallbackError::ExchangeFailed(format!(
                 "this browser could not make a DPoP proof ({problem})"
             )),
+            // The code exchange makes the key when there is none, so it is never gone.
+            TokenEndpointError::DpopKeyGone => {
+                CallbackError::ExchangeFailed("this browser could not make a DPoP proof".into())
+            }
         })?;
 
     let now = now_secs();

@@ -6,6 +6,10 @@
 //! a token copied out of storage is useless elsewhere. Every tab shares the one pair; a tab that
 //! finds none makes one and `add`s it, which fails if another tab got there first — it then
 //! uses that one, so two tabs never bind tokens to different keys.
+//!
+//! Only the code exchange, which starts a binding, may make a key ([`KeyUse::NewBinding`]).
+//! Every later proof is for tokens bound to the stored key; if it is gone (another tab signed
+//! out), a new one would only make proofs those tokens refuse, so none is made.
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,10 +60,37 @@ fn p256() -> Result<Object, JsValue> {
     Ok(algorithm)
 }
 
-/// The stored pair, or a new one stored for every tab.
-pub async fn key_pair() -> Result<DpopKeyPair, DpopKeyError> {
+/// Whether a proof may make the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// The code exchange: tokens are about to be bound to the key, made now if there is none.
+    NewBinding,
+    /// A refresh or a protected call: tokens already bound to the stored key.
+    Bound,
+}
+
+/// Why no key pair could be had.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyPairError {
+    /// There is no stored key, and these tokens are bound to the one that was deleted.
+    Gone,
+    /// The browser refused (no WebCrypto, IndexedDB unavailable…).
+    Failed(DpopKeyError),
+}
+
+impl<E: Into<DpopKeyError>> From<E> for KeyPairError {
+    fn from(error: E) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// The stored pair; for [`KeyUse::NewBinding`], a new one stored for every tab if there is none.
+pub async fn key_pair(key_use: KeyUse) -> Result<DpopKeyPair, KeyPairError> {
     if let Some(pair) = stored().await? {
         return Ok(pair);
+    }
+    if key_use == KeyUse::Bound {
+        return Err(KeyPairError::Gone);
     }
     let usages = Array::of1(&"sign".into());
     let generated = subtle()?.generate_key_with_object(&p256()?, false, &usages)?;
@@ -72,10 +103,10 @@ pub async fn key_pair() -> Result<DpopKeyPair, DpopKeyError> {
     let outcome = committed(&transaction).await;
     database.close();
     match outcome {
-        Ok(()) => record_of(&pair),
+        Ok(()) => Ok(record_of(&pair)?),
         Err(_) => stored()
             .await?
-            .ok_or_else(|| DpopKeyError("the key could not be stored".into())),
+            .ok_or_else(|| DpopKeyError("the key could not be stored".into()).into()),
     }
 }
 

@@ -18,7 +18,9 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::clock::now_secs;
-use super::dpop_key::{key_pair, public_jwk, subtle, DpopKeyError};
+use super::dpop_key::{
+    key_pair, public_jwk, subtle, DpopKeyError, DpopKeyPair, KeyPairError, KeyUse,
+};
 use super::random::random_token;
 use crate::auth::pkce::base64url;
 
@@ -39,6 +41,27 @@ pub struct ProofRequest {
     /// The access token sent with it, at a resource server (`ath`); `None` at the token
     /// endpoint.
     pub access_token: Option<String>,
+    /// Whether the proof may make the key: only for the code exchange.
+    pub key_use: KeyUse,
+}
+
+/// Why no proof was made; nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofError {
+    /// The key these tokens are bound to was deleted (a sign-out in another tab): the session
+    /// is over.
+    KeyGone,
+    /// The browser could not make one (WebCrypto or IndexedDB failed): a later try may work.
+    Failed(String),
+}
+
+impl std::fmt::Display for ProofError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProofError::KeyGone => f.write_str("the DPoP key these tokens are bound to is gone"),
+            ProofError::Failed(problem) => f.write_str(problem),
+        }
+    }
 }
 
 /// Remembers the nonce `origin_of(url)` answered with, for the next proof sent there.
@@ -84,13 +107,19 @@ fn origin_of(url: &str) -> &str {
 /// Its own chunk in a `--split` build: only sign-in, refresh and protected calls with DPoP on
 /// need it.
 #[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn make_proof(request: ProofRequest) -> Result<String, String> {
-    proof(&request).await.map_err(|error| error.to_string())
+pub async fn make_proof(request: ProofRequest) -> Result<String, ProofError> {
+    let pair = match key_pair(request.key_use).await {
+        Ok(pair) => pair,
+        Err(KeyPairError::Gone) => return Err(ProofError::KeyGone),
+        Err(KeyPairError::Failed(error)) => return Err(ProofError::Failed(error.to_string())),
+    };
+    proof(&request, &pair)
+        .await
+        .map_err(|error| ProofError::Failed(error.to_string()))
 }
 
-async fn proof(request: &ProofRequest) -> Result<String, DpopKeyError> {
-    let pair = key_pair().await?;
-    let (x, y) = public_jwk(&pair).await?;
+async fn proof(request: &ProofRequest, pair: &DpopKeyPair) -> Result<String, DpopKeyError> {
+    let (x, y) = public_jwk(pair).await?;
     let header = format!(
         r#"{{"typ":"dpop+jwt","alg":"ES256","jwk":{{"kty":"EC","crv":"P-256","x":{},"y":{}}}}}"#,
         json_string(&x),

@@ -4,13 +4,15 @@ use std::time::Duration;
 
 use super::clock::now_secs;
 use super::cross_tab_lock::{sleep, with_cross_tab_lock};
+use super::dpop_key::KeyUse;
 use super::token_endpoint::{request_tokens, TokenEndpointError, TOKEN_REQUEST_TIMEOUT};
 use super::{page_config, refresh_ledger, token_store};
 use crate::auth::dangerous::decode_unverified_payload;
 use crate::auth::id_token::{check_refreshed_id_token, IdTokenClaims};
 use crate::auth::token_response::TokenResponse;
 
-const LOCK_NAME: &str = "aura-token-refresh";
+/// The cross-tab lock under which the token set changes: refreshes, and sign-out.
+pub(super) const LOCK_NAME: &str = "aura-token-refresh";
 
 /// How long the lock is kept after new tokens are stored when the browser offers no IndexedDB
 /// (the ledger cannot be written): localStorage reaches the other tabs' renderer processes
@@ -157,20 +159,27 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, ExchangeError> {
         .append_pair("client_id", config.client_id.as_str())
         .append_pair("refresh_token", refresh_token)
         .finish();
-    let tokens = request_tokens(&config, body)
-        .await
-        .map_err(|error| match error {
-            TokenEndpointError::Unreachable => ExchangeError::NotSent,
-            TokenEndpointError::TimedOut => ExchangeError::NoAnswer,
-            // A tenant in trouble is not a verdict on the refresh token: try again later.
-            TokenEndpointError::Refused { status, .. } if status >= 500 => ExchangeError::NoAnswer,
-            TokenEndpointError::Refused { status, reason } => {
-                ExchangeError::Refused(reason.unwrap_or_else(|| format!("status {status}")))
-            }
-            TokenEndpointError::Unreadable(message) => ExchangeError::Refused(message),
-            // Without its key the session cannot be renewed (it was deleted at sign-out).
-            TokenEndpointError::NoProof(problem) => ExchangeError::Refused(problem),
-        })?;
+    let tokens =
+        request_tokens(&config, body, KeyUse::Bound)
+            .await
+            .map_err(|error| match error {
+                TokenEndpointError::Unreachable => ExchangeError::NotSent,
+                TokenEndpointError::TimedOut => ExchangeError::NoAnswer,
+                // A tenant in trouble is not a verdict on the refresh token: try again later.
+                TokenEndpointError::Refused { status, .. } if status >= 500 => {
+                    ExchangeError::NoAnswer
+                }
+                TokenEndpointError::Refused { status, reason } => {
+                    ExchangeError::Refused(reason.unwrap_or_else(|| format!("status {status}")))
+                }
+                TokenEndpointError::Unreadable(message) => ExchangeError::Refused(message),
+                // Nothing was sent, and the browser may do better next time: the token is unspent.
+                TokenEndpointError::NoProof(_) => ExchangeError::NotSent,
+                // Without its key the session cannot be renewed (another tab signed out).
+                TokenEndpointError::DpopKeyGone => {
+                    ExchangeError::Refused("the DPoP key these tokens are bound to is gone".into())
+                }
+            })?;
     if let Some(id_token) = &tokens.id_token {
         let previous: Option<IdTokenClaims> = token_store::id_token()
             .as_deref()

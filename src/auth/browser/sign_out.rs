@@ -1,9 +1,12 @@
 //! Signing out: revoke the refresh token, forget the tokens in every tab, then end the
 //! tenant's session.
 
+use std::time::Duration;
+
 use leptos::prelude::Set;
 
-use super::{dpop_key, page_config, refresh_ledger, token_store};
+use super::cross_tab_lock::with_cross_tab_lock;
+use super::{dpop_key, page_config, refresh, refresh_ledger, token_store};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::session::{Session, SessionState};
 
@@ -11,33 +14,26 @@ use crate::auth::session::{Session, SessionState};
 /// tenant that does not answer must not keep the shopper signed in.
 const REVOKE_TIMEOUT_MS: i32 = 3_000;
 
+/// The longest sign-out holds the refresh lock: the revocation's timeout and the storage work.
+const SIGN_OUT_LONGEST_HOLD: Duration = Duration::from_secs(5);
+
 /// Revokes the refresh token at `{issuer}oauth/revoke` (so a copy taken before sign-out stops
 /// working: the local tenant and Auth0 revoke its whole family), clears the token set (other
 /// tabs see it through the `storage` event and sign out too) and sends the browser to
 /// `{issuer}v2/logout`, which ends the tenant's session and returns to the landing page. With
-/// DPoP on it deletes the browser's key too. Its
+/// DPoP on (and tokens shared by the tabs) it deletes the browser's key too. Its
 /// own chunk in a `--split` build: a signed-out visit never needs it.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn sign_out(session: Session) {
     let config = page_config::public_auth_config();
-    if let (Ok(config), Some(refresh_token)) = (&config, token_store::refresh_token()) {
-        if let Err(problem) = revoke(config, &refresh_token).await {
-            // Signing out goes on: the tokens are forgotten here whatever the tenant said.
-            leptos::logging::warn!("the refresh token could not be revoked: {problem}");
-        }
-    }
-    if token_store::shared_by_tabs() {
-        if let Err(problem) = refresh_ledger::clear().await {
-            leptos::logging::warn!("the refresh ledger could not be emptied: {problem}");
-        }
-    }
-    token_store::clear();
-    if config.as_ref().is_ok_and(|config| config.dpop.is_on()) {
-        // The tokens bound to it die with it, copies included; the next sign-in makes a new one.
-        if let Err(problem) = dpop_key::delete_key_pair().await {
-            leptos::logging::warn!("the DPoP key could not be deleted: {problem}");
-        }
-    }
+    // Under the refresh lock: a refresh under way in another tab finishes first, so it cannot
+    // store a new token set (bound to the key deleted here) after this tab cleared the old one.
+    with_cross_tab_lock(
+        refresh::LOCK_NAME,
+        SIGN_OUT_LONGEST_HOLD,
+        forget_tokens(config.clone()),
+    )
+    .await;
     session.0.set(SessionState::SignedOut);
     let location = leptos::prelude::window().location();
     let Ok(config) = config else {
@@ -49,6 +45,31 @@ pub async fn sign_out(session: Session) {
         .append_pair("returnTo", &format!("{}/", page_config::origin()))
         .finish();
     let _ = location.assign(&format!("{}?{query}", config.issuer.endpoint("v2/logout")));
+}
+
+/// Revokes the refresh token, then forgets the ledger, the tokens and (DPoP) the key.
+async fn forget_tokens(config: Result<PublicAuthConfig, String>) {
+    if let (Ok(config), Some(refresh_token)) = (&config, token_store::refresh_token()) {
+        if let Err(problem) = revoke(config, &refresh_token).await {
+            // Signing out goes on: the tokens are forgotten here whatever the tenant said.
+            leptos::logging::warn!("the refresh token could not be revoked: {problem}");
+        }
+    }
+    let shared = token_store::shared_by_tabs();
+    if shared {
+        if let Err(problem) = refresh_ledger::clear().await {
+            leptos::logging::warn!("the refresh ledger could not be emptied: {problem}");
+        }
+    }
+    token_store::clear();
+    // The tokens bound to the key die with it, copies included; the next sign-in makes a new
+    // one. Only when the tokens are shared by the tabs: with sessionStorage or memory each tab
+    // has a session of its own, bound to the same key, which this sign-out must not end.
+    if shared && config.as_ref().is_ok_and(|config| config.dpop.is_on()) {
+        if let Err(problem) = dpop_key::delete_key_pair().await {
+            leptos::logging::warn!("the DPoP key could not be deleted: {problem}");
+        }
+    }
 }
 
 /// `POST {issuer}oauth/revoke` with the public client's ID and the token (RFC 7009), given up

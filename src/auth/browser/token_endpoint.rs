@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use gloo_net::http::Request;
 
-use super::dpop_proof::{make_proof, remember_nonce, ProofRequest};
+use super::dpop_key::KeyUse;
+use super::dpop_proof::{make_proof, remember_nonce, ProofError, ProofRequest};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::token_response::{OAuthErrorBody, TokenResponse};
 
@@ -25,6 +26,9 @@ pub enum TokenEndpointError {
     /// DPoP is on and this browser could not make a proof (no WebCrypto or IndexedDB); nothing
     /// was sent.
     NoProof(String),
+    /// DPoP is on and the key the tokens are bound to was deleted (a sign-out in another tab);
+    /// nothing was sent.
+    DpopKeyGone,
 }
 
 /// What one attempt gave, before the nonce retry.
@@ -43,6 +47,7 @@ pub const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn request_tokens(
     config: &PublicAuthConfig,
     form: String,
+    key_use: KeyUse,
 ) -> Result<TokenResponse, TokenEndpointError> {
     let abort = web_sys::AbortController::new().map_err(|_| TokenEndpointError::Unreachable)?;
     let timer = {
@@ -50,9 +55,9 @@ pub async fn request_tokens(
         leptos::prelude::set_timeout_with_handle(move || abort.abort(), TOKEN_REQUEST_TIMEOUT)
             .map_err(|_| TokenEndpointError::Unreachable)?
     };
-    let outcome = match exchange(config, &form, &abort.signal()).await {
+    let outcome = match exchange(config, &form, key_use, &abort.signal()).await {
         Attempt::Done(outcome) => outcome,
-        Attempt::UseDpopNonce => match exchange(config, &form, &abort.signal()).await {
+        Attempt::UseDpopNonce => match exchange(config, &form, key_use, &abort.signal()).await {
             Attempt::Done(outcome) => outcome,
             Attempt::UseDpopNonce => Err(TokenEndpointError::Refused {
                 status: 400,
@@ -69,7 +74,12 @@ pub async fn request_tokens(
     }
 }
 
-async fn exchange(config: &PublicAuthConfig, form: &str, signal: &web_sys::AbortSignal) -> Attempt {
+async fn exchange(
+    config: &PublicAuthConfig,
+    form: &str,
+    key_use: KeyUse,
+    signal: &web_sys::AbortSignal,
+) -> Attempt {
     let endpoint = config.token_endpoint();
     let mut request = Request::post(&endpoint)
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -79,11 +89,15 @@ async fn exchange(config: &PublicAuthConfig, form: &str, signal: &web_sys::Abort
             method: "POST".to_owned(),
             url: endpoint.clone(),
             access_token: None,
+            key_use,
         })
         .await;
         match proof {
             Ok(proof) => request = request.header("DPoP", &proof),
-            Err(problem) => return Attempt::Done(Err(TokenEndpointError::NoProof(problem))),
+            Err(ProofError::KeyGone) => return Attempt::Done(Err(TokenEndpointError::DpopKeyGone)),
+            Err(ProofError::Failed(problem)) => {
+                return Attempt::Done(Err(TokenEndpointError::NoProof(problem)))
+            }
         }
     }
     let Ok(response) = request.body(form.to_owned()) else {
