@@ -84,7 +84,12 @@ export default defineConfig({
   ],
   webServer: [
     server(appPort, tenantPort, { AUTH0_DPOP: '', AUTH0_DPOP_NONCE: '' }),
-    // Nonces on too, so the browser's one retry with the server's nonce runs every time.
-    server(dpopAppPort, dpopTenantPort, { AUTH0_DPOP: 'on', AUTH0_DPOP_NONCE: 'on' }),
+    // Nonces on at the app and at its tenant, so the browser's one retry with a nonce runs every
+    // time at both.
+    server(dpopAppPort, dpopTenantPort, {
+      AUTH0_DPOP: 'on',
+      AUTH0_DPOP_NONCE: 'on',
+      DEV_TENANT_CONFIG: 'end2end/tenant-e2e-dpop.json',
+    }),
   ],
 });

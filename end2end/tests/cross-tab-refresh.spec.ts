@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { serverLogFile, tenantOrigin } from '../playwright.config';
-import { signIn } from './helpers';
+import { indexedDbRecord, signIn } from './helpers';
 
 // Several tabs share one rotating refresh token. Spending it twice makes the tenant revoke the
 // whole family ("refresh token reuse detected") and signs every tab out; these tests make the
@@ -24,6 +24,28 @@ function loadEveryCore(): ChildProcess[] {
 
 function isRefresh(request: Request) {
   return request.url() === TOKEN_ENDPOINT && (request.postData() ?? '').includes('grant_type=refresh_token');
+}
+
+/**
+ * When, by the browser's own clock (DevTools' monotonic timestamps, one clock for every tab),
+ * the page's refresh requests were sent and failed. Playwright's events of two pages may reach
+ * the test in either order; these timestamps give the order they happened in.
+ */
+async function refreshTimes(context: BrowserContext, page: Page) {
+  const times = { sent: [] as number[], failed: [] as number[] };
+  const refreshes = new Set<string>();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.requestWillBeSent', ({ requestId, request, timestamp }) => {
+    if (request.url === TOKEN_ENDPOINT && (request.postData ?? '').includes('grant_type=refresh_token')) {
+      refreshes.add(requestId);
+      times.sent.push(timestamp);
+    }
+  });
+  cdp.on('Network.loadingFailed', ({ requestId, timestamp }) => {
+    if (refreshes.has(requestId)) times.failed.push(timestamp);
+  });
+  return times;
 }
 
 /** Every refresh the context makes: the refresh token it spent, and the tenant's answer. */
@@ -103,6 +125,8 @@ test('a token endpoint that hangs during one tab’s refresh holds the others on
   waiting.on('request', (request) => {
     if (isRefresh(request)) events.push('other tab sent');
   });
+  const stuckTimes = await refreshTimes(context, stuck);
+  const waitingTimes = await refreshTimes(context, waiting);
   const waitingAnswers: number[] = [];
   waiting.on('response', (response) => {
     if (isRefresh(response.request())) waitingAnswers.push(response.status());
@@ -115,7 +139,12 @@ test('a token endpoint that hangs during one tab’s refresh holds the others on
 
   // The other tab waits for the lock, gets it once the stuck request is abandoned, and renews.
   await expect.poll(() => waitingAnswers, { timeout: 20_000 }).toEqual([200]);
-  expect(events).toEqual(['stuck tab sent', 'stuck tab gave up', 'other tab sent']);
+  await expect.poll(() => [...events].sort()).toEqual(['other tab sent', 'stuck tab gave up', 'stuck tab sent']);
+  // In the browser's own order: the other tab sent its refresh only after the stuck one failed.
+  await expect.poll(() => stuckTimes.failed.length).toBe(1);
+  expect(waitingTimes.sent).toHaveLength(1);
+  expect(waitingTimes.sent[0]).toBeGreaterThan(stuckTimes.failed[0]);
+  expect(stuckTimes.sent[0]).toBeLessThan(stuckTimes.failed[0]);
   await expect(stuck.getByRole('alert')).toHaveText('the sign-in service could not be reached');
   await expect
     .poll(() => stuck.evaluate(() => localStorage.getItem('auth0_refresh_token')))
@@ -125,34 +154,9 @@ test('a token endpoint that hangs during one tab’s refresh holds the others on
   await expect(stuck.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
 });
 
-/** The refresh ledger's record in IndexedDB, as the page sees it (null when there is none).
- *  It must not create the database itself (the app would then find it without its stores), nor
- *  keep it open (that would hold up the app's own opening of a newer version). */
+/** The refresh ledger's record in IndexedDB, as the page sees it (null when there is none). */
 function ledgerRecord(page: Page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('aura-auth');
-        open.onupgradeneeded = () => open.transaction?.abort();
-        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
-        open.onsuccess = () => {
-          const database = open.result;
-          if (!database.objectStoreNames.contains('refresh-ledger')) {
-            database.close();
-            return resolve(null);
-          }
-          const read = database.transaction('refresh-ledger').objectStore('refresh-ledger').get('ledger');
-          read.onsuccess = () => {
-            database.close();
-            resolve(read.result ?? null);
-          };
-          read.onerror = () => {
-            database.close();
-            reject(read.error);
-          };
-        };
-      }),
-  );
+  return indexedDbRecord(page, 'refresh-ledger', 'ledger');
 }
 
 test('the refresh ledger holds no spent token, and sign-out empties it', async ({ context, page }) => {
