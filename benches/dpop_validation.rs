@@ -12,7 +12,6 @@
 //! prints the medians and the ratio.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -33,6 +32,12 @@ use base64::Engine;
 use criterion::Criterion;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+
+mod support;
+use support::median_ns;
+
+/// Criterion's name for this benchmark's group (and its results folder).
+const GROUP: &str = "dpop_validation";
 
 const ISSUER: &str = "https://aura-commerce.eu.auth0.com/";
 const AUDIENCE: &str = "https://api.auracommerce.com";
@@ -152,7 +157,7 @@ fn fixture() -> (Browser, TokenValidator) {
 }
 
 fn benches(c: &mut Criterion, browser: &Browser, validator: &TokenValidator) {
-    let mut group = c.benchmark_group("dpop_validation");
+    let mut group = c.benchmark_group(GROUP);
 
     // The same signing input and signature shape as a proof's.
     let proof = browser.proof();
@@ -207,46 +212,17 @@ fn benches(c: &mut Criterion, browser: &Browser, validator: &TokenValidator) {
     group.finish();
 }
 
-/// Where criterion writes its results: `$CARGO_TARGET_DIR/criterion`, else `target/criterion`.
-fn output_directory() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("criterion")
-}
-
-fn estimates(bench: &str) -> PathBuf {
-    output_directory()
-        .join("dpop_validation")
-        .join(bench)
-        .join("new/estimates.json")
-}
-
-/// The median, in nanoseconds, criterion measured for `bench` in this run.
-fn median_ns(bench: &str) -> Option<f64> {
-    let estimates: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(estimates(bench)).ok()?).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     // Only this run's figures may be summarised.
-    for bench in ["a_raw_p256_verify", "b_dpop_request_token_cached"] {
-        let _ = std::fs::remove_file(estimates(bench));
-    }
+    support::forget_earlier_runs(GROUP, &["a_raw_p256_verify", "b_dpop_request_token_cached"]);
     let (browser, validator) = fixture();
-    let mut criterion = Criterion::default()
-        .output_directory(&output_directory())
-        .sample_size(60)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-        .configure_from_args();
+    let mut criterion = support::criterion();
     benches(&mut criterion, &browser, &validator);
     criterion.final_summary();
 
     let (Some(raw), Some(request)) = (
-        median_ns("a_raw_p256_verify"),
-        median_ns("b_dpop_request_token_cached"),
+        median_ns(GROUP, "a_raw_p256_verify"),
+        median_ns(GROUP, "b_dpop_request_token_cached"),
     ) else {
         return; // e.g. `--test` mode or a filter: nothing measured to summarise
     };

@@ -11,7 +11,6 @@
 //! end prints the medians and the ratio.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aura_commerce::auth::server::{JwksSettings, TokenValidator, ValidatorSettings};
@@ -24,6 +23,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use criterion::Criterion;
 use serde_json::json;
+
+mod support;
+use support::median_ns;
+
+/// Criterion's name for this benchmark's group (and its results folder).
+const GROUP: &str = "token_validation";
 
 const ISSUER: &str = "https://aura-commerce.eu.auth0.com/";
 const AUDIENCE: &str = "https://api.auracommerce.com";
@@ -104,7 +109,7 @@ fn validator(fixture: &Fixture) -> TokenValidator {
 }
 
 fn benches(c: &mut Criterion, fixture: &Fixture) {
-    let mut group = c.benchmark_group("token_validation");
+    let mut group = c.benchmark_group(GROUP);
 
     group.bench_function("a_raw_rsa_verify", |b| {
         let mut i = 0;
@@ -173,57 +178,30 @@ fn benches(c: &mut Criterion, fixture: &Fixture) {
     group.finish();
 }
 
-/// Where criterion writes its results: `$CARGO_TARGET_DIR/criterion`, else `target/criterion`.
-fn output_directory() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("criterion")
-}
-
-/// The median, in nanoseconds, criterion measured for `bench` in this run.
-fn median_ns(bench: &str) -> Option<f64> {
-    let path = output_directory()
-        .join("token_validation")
-        .join(bench)
-        .join("new/estimates.json");
-    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     // Only this run's figures may be summarised.
-    for bench in [
-        "a_raw_rsa_verify",
-        "b_validate_first_sight",
-        "c_validate_cached",
-        "d_jsonwebtoken_decode",
-    ] {
-        let _ = std::fs::remove_file(
-            output_directory()
-                .join("token_validation")
-                .join(bench)
-                .join("new/estimates.json"),
-        );
-    }
+    support::forget_earlier_runs(
+        GROUP,
+        &[
+            "a_raw_rsa_verify",
+            "b_validate_first_sight",
+            "c_validate_cached",
+            "d_jsonwebtoken_decode",
+        ],
+    );
     let fixture = fixture();
-    let mut criterion = Criterion::default()
-        .output_directory(&output_directory())
-        .sample_size(60)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-        .configure_from_args();
+    let mut criterion = support::criterion();
     benches(&mut criterion, &fixture);
     criterion.final_summary();
 
     let (Some(raw), Some(first), Some(cached)) = (
-        median_ns("a_raw_rsa_verify"),
-        median_ns("b_validate_first_sight"),
-        median_ns("c_validate_cached"),
+        median_ns(GROUP, "a_raw_rsa_verify"),
+        median_ns(GROUP, "b_validate_first_sight"),
+        median_ns(GROUP, "c_validate_cached"),
     ) else {
         return; // e.g. `--test` mode or a filter: nothing measured to summarise
     };
-    let reference = median_ns("d_jsonwebtoken_decode");
+    let reference = median_ns(GROUP, "d_jsonwebtoken_decode");
     let ratio = first / raw;
     println!();
     println!("Token validation, medians of this run:");

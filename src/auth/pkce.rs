@@ -14,9 +14,21 @@ pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `base64url(sha256(text))`: PKCE's S256, DPoP's `ath`, and how the refresh ledger names a
+/// spent token without keeping it.
+pub fn sha256_base64url(text: &str) -> String {
+    base64url(&Sha256::digest(text.as_bytes()))
+}
+
 /// The S256 code challenge for a verifier: `base64url(sha256(verifier))`.
 pub fn code_challenge_s256(verifier: &str) -> String {
-    base64url(&Sha256::digest(verifier.as_bytes()))
+    sha256_base64url(verifier)
+}
+
+/// DPoP's `ath` (RFC 9449 §4.2), made by the browser and checked by the server: the same
+/// hash, of the access token.
+pub fn access_token_hash(access_token: &str) -> String {
+    sha256_base64url(access_token)
 }
 
 /// Whether a string is a syntactically valid PKCE verifier (RFC 7636 §4.1).
@@ -29,6 +41,15 @@ pub fn is_valid_verifier(verifier: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// RFC 9449 §7.1's example: the `ath` of its access token.
+    #[test]
+    fn ath_is_the_rfc_example() {
+        assert_eq!(
+            access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
+            "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
+        );
+    }
+
     use super::*;
 
     /// The worked example of RFC 7636 Appendix B.

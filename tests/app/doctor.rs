@@ -47,6 +47,20 @@ async fn doctor(
     command.output().await.unwrap()
 }
 
+/// A local tenant of the test's own with its defaults: its issuer, and settings for it.
+async fn local_tenant_settings() -> (String, Settings) {
+    let issuer = start_tenant(|_| {}).await;
+    let addr = issuer
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    (
+        issuer,
+        Settings::for_local_tenant(LocalTenantSettings::at(addr)),
+    )
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -54,13 +68,7 @@ fn stdout(output: &Output) -> String {
 /// With the local tenant's defaults every item passes.
 #[tokio::test]
 async fn every_check_passes_against_the_local_tenant() {
-    let issuer = start_tenant(|_| {}).await;
-    let addr = issuer
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    let settings = Settings::for_local_tenant(LocalTenantSettings::at(addr));
+    let (issuer, settings) = local_tenant_settings().await;
     let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
     assert!(report.all_passed(), "{report}");
     assert_eq!(report.checks.len(), 10, "{report}");
@@ -163,13 +171,7 @@ async fn a_disabled_grant_is_named_with_its_fix() {
 /// does; an issuer whose discovery says nothing of DPoP fails the item, with the fix.
 #[tokio::test]
 async fn with_dpop_on_the_doctor_says_whether_the_tenant_advertises_it() {
-    let issuer = start_tenant(|_| {}).await;
-    let addr = issuer
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    let mut settings = Settings::for_local_tenant(LocalTenantSettings::at(addr));
+    let (_, mut settings) = local_tenant_settings().await;
     settings.public.dpop = DpopMode::On;
     let report = run_checklist(&settings, "http://127.0.0.1:3000").await;
     assert!(report.all_passed(), "{report}");

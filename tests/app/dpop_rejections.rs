@@ -3,12 +3,11 @@
 //! test holds. Each row asserts the status and the exact `WWW-Authenticate` values: the DPoP
 //! challenge (carrying the error) and the Bearer one beside it.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::support::dpop_key::{proof_claims, DpopKey};
 use crate::support::fake_issuer::{now, FakeIssuer, TestKey};
+use crate::support::jws::{b64, hs256};
 use crate::support::{spawn_app_for_issuer, TestApp, TestOptions};
 
 const BEARER: &str = r#"Bearer realm="api""#;
@@ -79,17 +78,6 @@ fn challenges(response: &reqwest::Response) -> Vec<String> {
         .iter()
         .map(|value| value.to_str().unwrap().to_owned())
         .collect()
-}
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hs256(secret: &[u8], header: &Value, claims: &Value) -> String {
-    let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
-    let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
-    format!("{input}.{}", b64(tag.as_ref()))
 }
 
 /// A user token bound to `key`.

@@ -3,9 +3,8 @@
 //! RFC 6750 `WWW-Authenticate` header and the JSON body's `error`.
 
 use crate::support::fake_issuer::{now, FakeIssuer, TestKey};
+use crate::support::jws::{b64, hs256};
 use crate::support::{spawn_app_for_issuer, TestOptions};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde_json::{json, Value};
 
 const BARE: &str = r#"Bearer realm="api""#;
@@ -42,17 +41,6 @@ fn row(case: &'static str, token: String, description: &str) -> Row {
         status: 401,
         challenge: invalid(description),
     }
-}
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hs256(secret: &[u8], header: &Value, claims: &Value) -> String {
-    let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
-    let tag = aws_lc_rs::hmac::sign(&key, input.as_bytes());
-    format!("{input}.{}", b64(tag.as_ref()))
 }
 
 /// `claims` with `name` set to `value`, or removed when `value` is `None`.

@@ -13,7 +13,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use js_sys::{Object, Reflect, Uint8Array, JSON};
-use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -22,7 +21,7 @@ use super::dpop_key::{
     key_pair, public_jwk, subtle, DpopKeyError, DpopKeyPair, KeyPairError, KeyUse,
 };
 use super::random::random_token;
-use crate::auth::pkce::base64url;
+use crate::auth::pkce::{access_token_hash, base64url};
 
 thread_local! {
     /// The last nonce each origin handed out: the tenant's and the app's differ.
@@ -135,7 +134,7 @@ async fn proof(request: &ProofRequest, pair: &DpopKeyPair) -> Result<String, Dpo
         now_secs()
     );
     if let Some(token) = &request.access_token {
-        let ath = base64url(&Sha256::digest(token.as_bytes()));
+        let ath = access_token_hash(token);
         claims.push_str(&format!(r#","ath":{}"#, json_string(&ath)));
     }
     if let Some(nonce) = nonce_for(&request.url) {

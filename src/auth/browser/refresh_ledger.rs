@@ -15,9 +15,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode;
 
 use super::indexed_db::{self, committed, settled, IndexedDbError, REFRESH_LEDGER};
-use sha2::{Digest, Sha256};
 
-use crate::auth::pkce::base64url;
+use crate::auth::pkce::sha256_base64url;
 
 const RECORD_KEY: &str = "ledger";
 /// How many spent tokens are remembered: far more than the rotations a tab can miss between
@@ -108,5 +107,5 @@ fn entries_of(object: &JsValue) -> Vec<(String, String)> {
 
 /// base64url(SHA-256(token)): enough to recognise a token, useless to spend it.
 fn fingerprint(token: &str) -> String {
-    base64url(&Sha256::digest(token.as_bytes()))
+    sha256_base64url(token)
 }

@@ -13,6 +13,8 @@ use base64::Engine;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::auth::pkce::access_token_hash;
+
 /// The proof algorithms accepted, as `WWW-Authenticate: DPoP algs="…"` lists them. Asymmetric
 /// only: with a shared secret the verifier could make proofs itself.
 pub const DPOP_ALGS: &[&str] = &["ES256"];
@@ -162,11 +164,6 @@ pub fn check_proof(proof: &str, target: &ProofTarget<'_>) -> Result<CheckedProof
     })
 }
 
-/// `ath`: base64url(SHA-256(access token)), RFC 9449 §4.2.
-pub fn access_token_hash(access_token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(access_token.as_bytes()))
-}
-
 /// Whether `htu` names `path` at one of `origins`, ignoring its query and fragment (RFC 9449
 /// §4.3 step 9). Parsing normalises what RFC 3986 lets differ: scheme and host case, a default
 /// port written out.
@@ -264,15 +261,6 @@ mod tests {
         assert_eq!(
             thumbprint_p256(&x, &y),
             "cn-I_WNMClehiVp51i_0VpOENW1upEerA8sEam5hn-s"
-        );
-    }
-
-    /// RFC 9449 §7.1's example: the `ath` of its access token.
-    #[test]
-    fn ath_is_the_rfc_example() {
-        assert_eq!(
-            access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
-            "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
         );
     }
 

@@ -3,6 +3,7 @@
 pub mod database;
 pub mod dpop_key;
 pub mod fake_issuer;
+pub mod jws;
 
 use std::sync::Mutex;
 use std::time::Duration;
