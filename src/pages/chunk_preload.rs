@@ -35,10 +35,12 @@ pub fn load_sign_in_pages_when_idle() {
     }
 }
 
-/// The chunks of starting the sign-in, of the callback and of the product list.
+/// The chunks of starting the sign-in, of the callback and of the product list, and with DPoP
+/// on the proof code the code exchange needs.
 pub async fn load_sign_in_pages() {
     futures::join!(
         load_sign_in_start(),
+        load_proof_code(),
         CallbackRoute::preload(),
         ProductsRoute::preload()
     );
@@ -52,6 +54,20 @@ async fn load_sign_in_start() {
 
 #[cfg(not(all(feature = "hydrate", wasm_split)))]
 async fn load_sign_in_start() {}
+
+/// With DPoP on, the code that makes proofs (a chunk of its own in a split build); nothing
+/// with it off, when no proof is ever made.
+#[cfg(all(feature = "hydrate", wasm_split))]
+async fn load_proof_code() {
+    if crate::auth::browser::page_config::public_auth_config()
+        .is_ok_and(|config| config.dpop.is_on())
+    {
+        crate::auth::browser::dpop_proof::__preload_make_proof().await;
+    }
+}
+
+#[cfg(not(all(feature = "hydrate", wasm_split)))]
+async fn load_proof_code() {}
 
 /// The product list's chunk: where a sign-in lands by default.
 pub async fn load_product_list() {
