@@ -94,7 +94,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
-                    // Every page but these two is its own chunk (see `pages::split_routes`).
+                    // Every page but these two is in a chunk (see `wasm_chunks`).
                     <Route path=path!("/callback") view={Lazy::<CallbackRoute>::new()} />
                     <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()} />
                     <Route path=path!("/products/:id") view={Lazy::<ProductDetailRoute>::new()} />

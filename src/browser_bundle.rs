@@ -1,7 +1,7 @@
 //! Checks at start-up that the browser bundle in the site directory can load.
 //!
-//! Under `cargo leptos … --split` the pages after `/` and `/login` are separate WASM chunks
-//! (`pages::split_routes`), written together with their loader; any other build is one bundle
+//! Under `cargo leptos … --split` the pages after `/` and `/login` are in WASM chunks
+//! (`wasm_chunks`), written together with their loader; any other build is one bundle
 //! that loads eagerly (`build.rs` decides). A bundle that imports chunks nobody wrote — linked
 //! for splitting but never split, or a split bundle whose loader is gone — leaves every page
 //! dead, with nothing on the server's side to say why. This check says why.

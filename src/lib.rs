@@ -24,6 +24,7 @@ pub mod catalog;
 pub mod components;
 pub mod pages;
 pub mod site_icon;
+pub mod wasm_chunks;
 
 /// The REST API (`ssr` only).
 #[cfg(feature = "ssr")]

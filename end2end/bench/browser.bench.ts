@@ -5,6 +5,54 @@ const FIRST_LOAD_BUDGET_BYTES = 150 * 1024;
 const SIGN_IN_BUDGET_MS = 300;
 const RUNS = 9;
 
+/** The product that heads the list a sign-in lands on. */
+const PRODUCT_HEADING = 'Aurora Ceramic Pour-Over';
+
+/** On `/login`: keeps the time of the next click (epoch ms) where the callback's page finds it. */
+function CLICK_TIMER() {
+  addEventListener(
+    'click',
+    (event) => sessionStorage.setItem('bench.clicked-at', String(performance.timeOrigin + event.timeStamp)),
+    { capture: true, once: true },
+  );
+}
+
+/** In every document: on `/callback`, notes when the product list's first heading is painted
+ * (the task after the frame that shows it). */
+function PAINT_TIMER(heading: string) {
+  if (location.pathname !== '/callback') return;
+  const observer = new MutationObserver(() => {
+    const shown = [...document.querySelectorAll('h2, h3')].some((h) => h.textContent?.trim() === heading);
+    if (!shown) return;
+    observer.disconnect();
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        (window as unknown as { paintedAt: number }).paintedAt = performance.timeOrigin + performance.now();
+      }),
+    );
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+/** The steps of the sign-in that just ended, in ms after the click, from the page's timings;
+ * undefined until the paint is noted. */
+function READ_STEPS() {
+  const paintedAt = (window as unknown as { paintedAt?: number }).paintedAt;
+  const clickedAt = Number(sessionStorage.getItem('bench.clicked-at'));
+  if (!paintedAt || !clickedAt) return undefined;
+  const since = (at: number) => Math.round(performance.timeOrigin + at - clickedAt);
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const resource = (test: (path: string) => boolean) =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((r) => test(new URL(r.name).pathname));
+  const steps: Record<string, number> = { 'callback document': since(navigation.responseEnd) };
+  const exchange = resource((path) => path.endsWith('/oauth/token'));
+  if (exchange) steps['code exchanged'] = since(exchange.responseEnd);
+  const data = resource((path) => path.startsWith('/fn/'));
+  if (data) steps['product list data'] = since(data.responseEnd);
+  steps['product list painted'] = Math.round(paintedAt - clickedAt);
+  return steps;
+}
+
 /** The steps of a sign-in, as milliseconds after the click, for the median of each. */
 type Steps = Record<string, number>;
 
@@ -45,43 +93,31 @@ test('first-load transfer and sign-in round trip', async ({ page, browser }) => 
   await fresh.close();
 
   // Sign in once through the form; later sign-ins reuse the tenant's session, as a returning
-  // shopper's do. Each run: from the click on "Sign in" to the product list painted.
+  // shopper's do. Each run: from the click on "Sign in" to the product list painted, timed by
+  // the browser's own clock in the pages themselves. (Timed from here it would also count the
+  // actionability checks before the click and Playwright's polling of the page, which after the
+  // first 170 ms looks only every 100 ms.)
+  await page.addInitScript(PAINT_TIMER, PRODUCT_HEADING);
   const timings: number[] = [];
   const steps: Steps[] = [];
-  let started = 0;
-  let current: Steps = {};
-  const mark = (step: string) => {
-    if (started && !(step in current)) current[step] = Date.now() - started;
-  };
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && new URL(frame.url()).pathname === '/callback') mark('callback document');
-  });
-  page.on('requestfinished', (request) => {
-    const path = new URL(request.url()).pathname;
-    if (path.endsWith('/oauth/token')) mark('code exchanged');
-    if (/\.wasm$/.test(path)) mark(`first .wasm on callback`);
-    if (path.startsWith('/fn/')) mark('product list data');
-  });
   for (let run = 0; run <= RUNS; run++) {
     await page.evaluate(() => localStorage.clear()).catch(() => {});
     await page.goto('/login');
     const button = page.getByRole('main').getByRole('button', { name: 'Sign in' });
     await expect(button).toBeEnabled();
-    started = Date.now();
-    current = {};
+    await page.evaluate(CLICK_TIMER);
     await button.click();
     if (run === 0) {
       await page.getByLabel('Email address').fill(SHOPPER);
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Continue' }).click();
     }
-    await expect(page.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: PRODUCT_HEADING })).toBeVisible();
+    const runSteps = await page.waitForFunction(READ_STEPS).then((handle) => handle.jsonValue());
     if (run > 0) {
-      mark('product list painted');
-      timings.push(Date.now() - started);
-      steps.push(current);
+      timings.push(runSteps['product list painted']);
+      steps.push(runSteps);
     }
-    started = 0;
   }
   const middle = median(timings);
   console.log(`sign-in round trip: median ${middle} ms over ${timings.length} runs (min ${Math.min(...timings)}, max ${Math.max(...timings)}; budget ${SIGN_IN_BUDGET_MS} ms)`);

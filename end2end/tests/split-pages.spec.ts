@@ -1,11 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, SHOPPER, signIn } from './helpers';
 
-// Every page but / and /login is its own WASM chunk (src/pages/split_routes.rs). Opened
-// directly, such a page hydrates only after its chunk arrives; these tests open each one that
-// way, signed in, and fail on any browser error (a hydration mismatch panics in the console).
-// The page's chunk is held back a little, as on a slow network: the session must still not be
-// read before the page has hydrated, or the page renders differently from the server's HTML.
+// Every page but / and /login is in a WASM chunk (src/wasm_chunks.rs). Opened directly, such a
+// page hydrates only after its chunk arrives; these tests open each one that way, signed in,
+// and fail on any browser error (a hydration mismatch panics in the console). The chunks are
+// held back a little, as on a slow network: the session must still not be read before the page
+// has hydrated, or the page renders differently from the server's HTML.
 
 const CHUNK_DELAY_MS = 400;
 
@@ -15,7 +15,7 @@ const CHUNK_DELAY_MS = 400;
 test.skip(process.env.E2E_SPLIT !== '1', 'the site under test was built without --split');
 
 async function slowPageChunks(page: Page) {
-  await page.route(/\/pkg\/split___.*\.wasm$/, async (route) => {
+  await page.route(/\/pkg\/(split|chunk)_.*\.wasm$/, async (route) => {
     await new Promise((resolve) => setTimeout(resolve, CHUNK_DELAY_MS));
     await route.continue();
   });
@@ -61,7 +61,7 @@ for (const [path, shows] of pages) {
     await page.getByRole('link', { name: 'Products', exact: true }).click();
     await expect(page).toHaveURL(/\/products$/);
     await expect(page.getByRole('heading', { name: 'Aurora Ceramic Pour-Over' })).toBeVisible();
-    expect(chunks.length, 'the page came as a chunk of its own').toBeGreaterThan(0);
+    expect(chunks.length, 'the page came in a chunk').toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 }
@@ -75,10 +75,10 @@ test('a shopper opening the staff page directly is told they have no access, wit
   expect(problems).toEqual([]);
 });
 
-// /login needs no chunk to hydrate, but once it is idle it fetches the chunks of what follows
-// the click on "Sign in" (src/pages/chunk_preload.rs) — the click's own code, the callback and
-// the product list — so that no step of a sign-in waits for a download. Every chunk request is
-// held here: the page must hydrate without them, and ask for those three only.
+// /login needs no chunk to hydrate, but once it is idle it fetches the chunk of what follows
+// the click on "Sign in" (src/pages/chunk_preload.rs): `signed_in`, with the click's own code,
+// the callback and the product list, so that no step of a sign-in waits for a download. Every
+// chunk request is held here: the page must hydrate without them, and ask for that one only.
 test('/login hydrates with every page chunk held back, and fetches at idle only the next sign-in steps', async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -94,10 +94,10 @@ test('/login hydrates with every page chunk held back, and fetches at idle only 
   await page.goto('/login');
   const signInButton = page.getByRole('main').getByRole('button', { name: 'Sign in' });
   await expect(signInButton).toBeEnabled();
-  // A split file is named split_<function>_<hash of its place>.<hash of its content>.wasm.
+  // A split file is named split_<chunk>_<hash of its place>.<hash of its content>.wasm.
   const splits = () =>
     requested.filter((path) => path.startsWith('/pkg/split_')).map((path) => path.replace(/_\d+\.[^/]*$/, '')).sort();
-  const expected = ['/pkg/split___callback_route_view', '/pkg/split___products_route_view', '/pkg/split_start_sign_in'];
+  const expected = ['/pkg/split_signed_in'];
   await expect.poll(splits).toEqual(expected);
   expect(problems).toEqual([]);
   // Once they arrive, the click starts the sign-in without fetching anything more.

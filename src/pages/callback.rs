@@ -24,8 +24,6 @@ pub fn CallbackPage() -> impl IntoView {
                 error_description: query.get("error_description"),
             };
             let navigate = navigate.clone();
-            // Where the shopper lands by default, loaded while the code is exchanged.
-            leptos::task::spawn_local(crate::pages::chunk_preload::load_product_list());
             leptos::task::spawn_local(async move {
                 match complete_sign_in(params).await {
                     // `replace` also drops `code` and `state` from the history.

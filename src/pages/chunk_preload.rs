@@ -1,26 +1,25 @@
-//! Loading page chunks before the shopper needs them, so that signing in never waits on a
-//! download.
+//! Loading chunks before the shopper needs them, so that signing in never waits on a download.
 //!
 //! A sign-in crosses three documents: `/login`, the tenant's form (skipped when the tenant
 //! still has a session), and `/callback`, which then shows `/products` in the same document.
-//! On `/login`, once the browser is idle, the chunks of the click's own code (starting the
-//! sign-in), of the callback and of the product list are loaded: they land in the HTTP cache (content-hashed names, kept a year — see
-//! `startup::site_assets`), so the callback's document finds them there. On `/callback` the
-//! product list's chunk loads while the code is exchanged. In a build without `--split` every
-//! page is in the one bundle already, and these do nothing.
+//! Everything the click, the callback and the product list run is in the `signed_in` chunk
+//! (`wasm_chunks`); on `/login`, once the browser is idle, it is loaded, and with DPoP on the
+//! `dpop` chunk too. They land in the HTTP cache (content-hashed names, kept a year — see
+//! `startup::site_assets`), so the callback's document finds them there. In a build without
+//! `--split` every page is in the one bundle already, and these do nothing.
 
 use leptos_router::LazyRoute;
 
-use crate::pages::split_routes::{CallbackRoute, ProductsRoute};
+use crate::pages::split_routes::CallbackRoute;
 
-/// Loads the chunks of the pages after `/login`, when the browser has nothing else to do.
-pub fn load_sign_in_pages_when_idle() {
+/// Loads the chunks of the sign-in round trip, when the browser has nothing else to do.
+pub fn load_sign_in_chunks_when_idle() {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
 
-        let load = || leptos::task::spawn_local(load_sign_in_pages());
+        let load = || leptos::task::spawn_local(load_sign_in_chunks());
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -35,28 +34,13 @@ pub fn load_sign_in_pages_when_idle() {
     }
 }
 
-/// The chunks of starting the sign-in, of the callback and of the product list, and with DPoP
-/// on the proof code the code exchange needs.
-pub async fn load_sign_in_pages() {
-    futures::join!(
-        load_sign_in_start(),
-        load_proof_code(),
-        CallbackRoute::preload(),
-        ProductsRoute::preload()
-    );
+/// The `signed_in` chunk (the callback's route loads it), and with DPoP on the `dpop` chunk
+/// the code exchange needs.
+pub async fn load_sign_in_chunks() {
+    futures::join!(CallbackRoute::preload(), load_proof_code());
 }
 
-/// The code the click on "Sign in" runs, a chunk of its own in a split build.
-#[cfg(all(feature = "hydrate", wasm_split))]
-async fn load_sign_in_start() {
-    crate::auth::browser::sign_in::__preload_start_sign_in().await;
-}
-
-#[cfg(not(all(feature = "hydrate", wasm_split)))]
-async fn load_sign_in_start() {}
-
-/// With DPoP on, the code that makes proofs (a chunk of its own in a split build); nothing
-/// with it off, when no proof is ever made.
+/// With DPoP on, the code that makes proofs; nothing with it off, when no proof is ever made.
 #[cfg(all(feature = "hydrate", wasm_split))]
 async fn load_proof_code() {
     if crate::auth::browser::page_config::public_auth_config()
@@ -68,8 +52,3 @@ async fn load_proof_code() {
 
 #[cfg(not(all(feature = "hydrate", wasm_split)))]
 async fn load_proof_code() {}
-
-/// The product list's chunk: where a sign-in lands by default.
-pub async fn load_product_list() {
-    ProductsRoute::preload().await;
-}

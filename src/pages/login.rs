@@ -14,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     // The pages a sign-in goes through next, loaded while the shopper reads this one.
     Effect::new(move |_| {
         if hydrated.get() {
-            crate::pages::chunk_preload::load_sign_in_pages_when_idle();
+            crate::pages::chunk_preload::load_sign_in_chunks_when_idle();
         }
     });
     let reason = move || {

@@ -1,51 +1,51 @@
 //! The routes whose code the browser downloads on first use.
 //!
-//! Built with `cargo leptos … --split` (`cfg(wasm_split)`, set by `build.rs`), each
-//! `#[lazy_route]` view below becomes its own WASM chunk, fetched when the router first needs
-//! it (and preloaded by the server when a visit starts on that route, if the site it serves
-//! was split). The first visit to `/` or `/login` then downloads only the shell, the session
-//! code and those two pages. Built without `--split`, the same routes are plain views in the
-//! one bundle. On the server and in tests the views are plain function calls.
+//! Built with `cargo leptos … --split` (`cfg(wasm_split)`, set by `build.rs`), each view below
+//! goes into a WASM chunk (`wasm_chunks`), fetched when the router first needs it (and
+//! preloaded by the server when a visit starts on that route, if the site it serves was split).
+//! The first visit to `/` or `/login` then downloads only the shell, the session code and those
+//! two pages. Built without `--split`, the same routes are plain views in the one bundle. On
+//! the server and in tests the views are plain function calls.
 
 use leptos::prelude::*;
-#[cfg(any(wasm_split, feature = "ssr"))]
-use leptos_router::lazy_route;
 use leptos_router::LazyRoute;
 
 use crate::pages::{
     admin_products::AdminProductsPage, callback::CallbackPage, product_detail::ProductDetailPage,
     products::ProductsPage, profile::ProfilePage,
 };
+use crate::wasm_chunks::in_chunk;
 
-/// Declares a route whose view is split off into its own chunk. The route needs no data of
-/// its own before the chunk arrives: each page loads what it shows once it runs.
+/// Declares a route whose view goes into chunk `$chunk`. The route needs no data of its own
+/// before the chunk arrives: each page loads what it shows once it runs. `$view` names the
+/// view's function, `$preload` the function `#[lazy]` makes beside it to load its chunk.
 macro_rules! split_route {
-    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+    ($(#[$doc:meta])* $route:ident => $page:ident in $chunk:ident, $view:ident, $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
-        // The server keeps the macro in every build: it preloads a split site's chunks, and
-        // finds nothing to preload in an unsplit one.
-        #[cfg(any(wasm_split, feature = "ssr"))]
-        #[lazy_route]
+        in_chunk!($chunk, fn $view(_route: $route) -> AnyView {
+            view! { <$page /> }.into_any()
+        });
+
         impl LazyRoute for $route {
             fn data() -> Self {
                 Self
             }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
+            async fn view(this: Self) -> AnyView {
+                // The server keeps `#[lazy]` in every build: it preloads a split site's
+                // chunks, and finds nothing to preload in an unsplit one.
+                #[cfg(any(wasm_split, feature = "ssr"))]
+                let view = $view(this).await;
+                #[cfg(not(any(wasm_split, feature = "ssr")))]
+                let view = $view(this);
+                view
             }
-        }
 
-        #[cfg(not(any(wasm_split, feature = "ssr")))]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            async fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
+            async fn preload() {
+                #[cfg(wasm_split)]
+                $preload().await;
             }
         }
     };
@@ -53,21 +53,21 @@ macro_rules! split_route {
 
 split_route!(
     /// `/callback`: finishing sign-in (the token exchange and ID-token checks).
-    CallbackRoute => CallbackPage
+    CallbackRoute => CallbackPage in signed_in, callback_view, __preload_callback_view
 );
 split_route!(
     /// `/products`: the catalogue list.
-    ProductsRoute => ProductsPage
+    ProductsRoute => ProductsPage in signed_in, products_view, __preload_products_view
 );
 split_route!(
     /// `/products/:id`: one product and its recommendations.
-    ProductDetailRoute => ProductDetailPage
+    ProductDetailRoute => ProductDetailPage in pages, product_detail_view, __preload_product_detail_view
 );
 split_route!(
     /// `/admin/products`: the staff editor.
-    AdminProductsRoute => AdminProductsPage
+    AdminProductsRoute => AdminProductsPage in pages, admin_products_view, __preload_admin_products_view
 );
 split_route!(
     /// `/profile`: the shopper's claims and token lifetime.
-    ProfileRoute => ProfilePage
+    ProfileRoute => ProfilePage in pages, profile_view, __preload_profile_view
 );

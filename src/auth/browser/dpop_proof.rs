@@ -22,6 +22,7 @@ use super::dpop_key::{
 };
 use super::random::random_token;
 use crate::auth::pkce::{access_token_hash, base64url};
+use crate::wasm_chunks::in_chunk;
 
 thread_local! {
     /// The last nonce each origin handed out: the tenant's and the app's differ.
@@ -101,12 +102,17 @@ fn origin_of(url: &str) -> &str {
     &url[..end]
 }
 
-/// A fresh proof for `request`, signed with the browser's key (made on first use).
-///
-/// Its own chunk in a `--split` build: only sign-in, refresh and protected calls with DPoP on
-/// need it.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn make_proof(request: ProofRequest) -> Result<String, ProofError> {
+in_chunk!(
+    dpop,
+    /// A fresh proof for `request`, signed with the browser's key (made on first use). In the
+    /// `dpop` chunk of a split build: only sign-in, refresh and protected calls with DPoP on
+    /// need it.
+    pub async fn make_proof(request: ProofRequest) -> Result<String, ProofError> {
+        sign_proof(request).await
+    }
+);
+
+async fn sign_proof(request: ProofRequest) -> Result<String, ProofError> {
     let pair = match key_pair(request.key_use).await {
         Ok(pair) => pair,
         Err(KeyPairError::Gone) => return Err(ProofError::KeyGone),

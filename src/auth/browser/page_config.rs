@@ -2,7 +2,7 @@
 //!
 //! The `content` is JSON written by the server with serde; the browser reads it with its own
 //! `JSON.parse` so that serde_json's parser stays out of the first WASM chunk every page
-//! downloads (see `pages::split_routes`).
+//! downloads (see `wasm_chunks`).
 
 use std::cell::OnceCell;
 

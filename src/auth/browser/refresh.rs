@@ -10,6 +10,7 @@ use super::{page_config, refresh_ledger, token_store};
 use crate::auth::dangerous::decode_unverified_payload;
 use crate::auth::id_token::{check_refreshed_id_token, IdTokenClaims};
 use crate::auth::token_response::TokenResponse;
+use crate::wasm_chunks::in_chunk;
 
 /// The cross-tab lock under which the token set changes: refreshes, and sign-out.
 pub(super) const LOCK_NAME: &str = "aura-token-refresh";
@@ -45,13 +46,17 @@ pub fn is_due() -> bool {
     token_store::refresh_at().is_some_and(|at| at <= now_secs())
 }
 
-/// Refreshes the token set unless another tab already did it while this one waited.
-///
-/// Lazily loaded (its own WASM chunk under `--split`): the exchange, the ID-token check and the
-/// cross-tab lock are needed only when a refresh is due or a call was refused.
-// Its own chunk in a `--split` build (see `build.rs`).
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
+in_chunk!(
+    signed_in,
+    /// Refreshes the token set unless another tab already did it while this one waited. In the
+    /// `signed_in` chunk of a split build: the exchange, the ID-token check and the cross-tab
+    /// lock are needed only when a refresh is due or a call was refused.
+    pub async fn refresh(reason: RefreshReason) -> Result<(), RefreshError> {
+        refresh_now(reason).await
+    }
+);
+
+async fn refresh_now(reason: RefreshReason) -> Result<(), RefreshError> {
     let seen = token_store::refresh_token();
     if !token_store::shared_by_tabs() {
         // sessionStorage or memory: this tab's own set, nobody to agree with.

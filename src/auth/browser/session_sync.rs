@@ -15,13 +15,19 @@ use crate::auth::dangerous::decode_unverified_payload;
 use crate::auth::id_token::IdTokenClaims;
 use crate::auth::return_to::login_href;
 use crate::auth::session::{end_reason, Session, SessionState, SignedIn};
+use crate::wasm_chunks::in_chunk;
 
-/// The session as storage has it now.
-///
-/// Lazily loaded (its own WASM chunk under `--split`): reading the token claims needs
-/// serde_json, which the first chunk every page downloads goes without.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn load_state() -> SessionState {
+in_chunk!(
+    signed_in,
+    /// The session as storage has it now. In the `signed_in` chunk of a split build: reading
+    /// the token claims needs serde_json, which the first chunk every page downloads goes
+    /// without.
+    pub async fn load_state() -> SessionState {
+        read_state()
+    }
+);
+
+fn read_state() -> SessionState {
     let Some(access) = token_store::access_token()
         .as_deref()
         .and_then(AccessTokenView::read)

@@ -3,15 +3,19 @@
 use super::{page_config, random::random_token, transaction_store};
 use crate::auth::return_to::return_to_or_default;
 use crate::auth::sign_in_request::SignInTransaction;
+use crate::wasm_chunks::in_chunk;
 
-/// Creates a PKCE verifier, `state` and `nonce`, saves them in sessionStorage and sends the
-/// browser to the tenant's `/authorize`.
-///
-/// Lazily loaded on the click (its own WASM chunk under `--split`), so a visit that never signs
-/// in never downloads the PKCE and hashing code.
-// Its own chunk in a `--split` build (see `build.rs`).
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn start_sign_in(return_to: Option<String>) -> Result<(), String> {
+in_chunk!(
+    signed_in,
+    /// Creates a PKCE verifier, `state` and `nonce`, saves them in sessionStorage and sends the
+    /// browser to the tenant's `/authorize`. In the `signed_in` chunk of a split build, so a
+    /// visit that never signs in never downloads the PKCE and hashing code.
+    pub async fn start_sign_in(return_to: Option<String>) -> Result<(), String> {
+        start(return_to)
+    }
+);
+
+fn start(return_to: Option<String>) -> Result<(), String> {
     let config = page_config::public_auth_config()?;
     let transaction = SignInTransaction {
         verifier: random_token()?,

@@ -9,6 +9,7 @@ use super::cross_tab_lock::with_cross_tab_lock;
 use super::{dpop_key, page_config, refresh, refresh_ledger, token_store};
 use crate::auth::public_config::PublicAuthConfig;
 use crate::auth::session::{Session, SessionState};
+use crate::wasm_chunks::in_chunk;
 
 /// How long sign-out waits for the tenant to revoke the refresh token before going on: a
 /// tenant that does not answer must not keep the shopper signed in.
@@ -17,14 +18,20 @@ const REVOKE_TIMEOUT_MS: i32 = 3_000;
 /// The longest sign-out holds the refresh lock: the revocation's timeout and the storage work.
 const SIGN_OUT_LONGEST_HOLD: Duration = Duration::from_secs(5);
 
-/// Revokes the refresh token at `{issuer}oauth/revoke` (so a copy taken before sign-out stops
-/// working: the local tenant and Auth0 revoke its whole family), clears the token set (other
-/// tabs see it through the `storage` event and sign out too) and sends the browser to
-/// `{issuer}v2/logout`, which ends the tenant's session and returns to the landing page. With
-/// DPoP on (and tokens shared by the tabs) it deletes the browser's key too. Its
-/// own chunk in a `--split` build: a signed-out visit never needs it.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn sign_out(session: Session) {
+in_chunk!(
+    signed_in,
+    /// Revokes the refresh token at `{issuer}oauth/revoke` (so a copy taken before sign-out stops
+    /// working: the local tenant and Auth0 revoke its whole family), clears the token set (other
+    /// tabs see it through the `storage` event and sign out too) and sends the browser to
+    /// `{issuer}v2/logout`, which ends the tenant's session and returns to the landing page. With
+    /// DPoP on (and tokens shared by the tabs) it deletes the browser's key too. In the
+    /// `signed_in` chunk of a split build: a signed-out visit never needs it.
+    pub async fn sign_out(session: Session) {
+        end_here_and_at_tenant(session).await
+    }
+);
+
+async fn end_here_and_at_tenant(session: Session) {
     let config = page_config::public_auth_config();
     // Under the refresh lock: a refresh under way in another tab finishes first, so it cannot
     // store a new token set (bound to the key deleted here) after this tab cleared the old one.
