@@ -3,11 +3,11 @@
 //! Each `#[lazy]` function is a split point, and wasm-split gives every set of split points that
 //! share code a file of its own: with every page and every lazily loaded step its own split
 //! point, finishing a sign-in instantiated 40 files before it could exchange the code. Grouped
-//! by when the browser needs them, there are four:
+//! by when the browser needs them, there are three chunks beside the first:
 //!
 //! - `signed_in`: starting a sign-in, the callback, the product list, and reading, refreshing
 //!   and ending the session. `/login` loads it once it is idle, so the sign-in round trip never
-//!   waits for a download; a signed-out visit elsewhere never loads it.
+//!   waits for a download; a signed-out visit to `/` never loads it.
 //! - `pages`: a product's page, the staff editor and the profile.
 //! - `dpop`: making DPoP proofs, loaded only with DPoP on.
 //!
