@@ -122,6 +122,13 @@ async function recordFetchedSiteFiles(cdp: CDPSession) {
 
 async function openLogin(page: Page, origin: string) {
   await page.goto(`${origin}/login`);
+  await loginReady(page);
+}
+
+/** `/login` hydrated, and done with the chunks it loads at idle. A reload is followed by this
+ *  alone: navigating again at once could cancel the reload's own requests, which the browser
+ *  may then finish into its cache, so that neither visit is seen to fetch them. */
+async function loginReady(page: Page) {
   await expect(page.getByRole('main').getByRole('button', { name: 'Sign in' })).toBeEnabled();
   await page.waitForLoadState('networkidle');
 }
@@ -152,7 +159,7 @@ test('a reload fetches no site file again, and a new build replaces only the fil
     // say; a return visit below shows that the icon too is kept.)
     first.clear();
     await page.reload();
-    await openLogin(page, origin);
+    await loginReady(page);
     // (The DevTools events of this session may trail the page's own load by a little.)
     await expect.poll(() => first.seen).toEqual(expect.arrayContaining([script, wasm, css]));
     expect(first.fetched, 'fetched again on reload').toEqual([]);
@@ -170,7 +177,7 @@ test('a reload fetches no site file again, and a new build replaces only the fil
     server = await startServer(nextBuild, appPort, tenantPort, dir);
     first.clear();
     await page.reload();
-    await openLogin(page, origin);
+    await loginReady(page);
     const newScript = `/pkg/aura-commerce.${nextBuild.hashes.js}.js`;
     // The script is fetched once (its preload) and then taken from memory; the two events may
     // come in either order.
