@@ -72,7 +72,7 @@ where
 
     let url = req.url();
     if let Some(token) = token_store::access_token() {
-        let dpop = page_config::public_auth_config().is_ok_and(|config| config.dpop.is_on());
+        let dpop = page_config::dpop_on();
         if dpop {
             let proof = make_proof(ProofRequest {
                 method: req.method().to_string(),

@@ -14,10 +14,10 @@ pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `base64url(sha256(text))`: PKCE's S256, DPoP's `ath`, and how the refresh ledger names a
-/// spent token without keeping it.
-pub fn sha256_base64url(text: &str) -> String {
-    base64url(&Sha256::digest(text.as_bytes()))
+/// `base64url(sha256(bytes))`: PKCE's S256, DPoP's `ath`, the icon's content name, and how the
+/// refresh ledger names a spent token without keeping it.
+pub fn sha256_base64url(bytes: impl AsRef<[u8]>) -> String {
+    base64url(&Sha256::digest(bytes.as_ref()))
 }
 
 /// The S256 code challenge for a verifier: `base64url(sha256(verifier))`.

@@ -43,9 +43,7 @@ pub async fn load_sign_in_chunks() {
 /// With DPoP on, the code that makes proofs; nothing with it off, when no proof is ever made.
 #[cfg(all(feature = "hydrate", wasm_split))]
 async fn load_proof_code() {
-    if crate::auth::browser::page_config::public_auth_config()
-        .is_ok_and(|config| config.dpop.is_on())
-    {
+    if crate::auth::browser::page_config::dpop_on() {
         crate::auth::browser::dpop_proof::__preload_make_proof().await;
     }
 }

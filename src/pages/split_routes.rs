@@ -24,7 +24,7 @@ macro_rules! split_route {
         $(#[$doc])*
         pub struct $route;
 
-        in_chunk!($chunk, fn $view(_route: $route) -> AnyView {
+        in_chunk!($chunk, async fn $view(_route: $route) -> AnyView {
             view! { <$page /> }.into_any()
         });
 
@@ -34,13 +34,7 @@ macro_rules! split_route {
             }
 
             async fn view(this: Self) -> AnyView {
-                // The server keeps `#[lazy]` in every build: it preloads a split site's
-                // chunks, and finds nothing to preload in an unsplit one.
-                #[cfg(any(wasm_split, feature = "ssr"))]
-                let view = $view(this).await;
-                #[cfg(not(any(wasm_split, feature = "ssr")))]
-                let view = $view(this);
-                view
+                $view(this).await
             }
 
             async fn preload() {

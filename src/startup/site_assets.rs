@@ -28,7 +28,7 @@ use leptos::config::LeptosOptions;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app_state::AppState;
-use crate::auth::pkce::base64url;
+use crate::auth::pkce::sha256_base64url;
 use crate::site_icon::SiteIcon;
 
 /// For a file whose name is its content's hash.
@@ -53,11 +53,10 @@ pub struct IconFile {
 /// The icon's content-named path, `/favicon.<hash>.svg` (the first 16 characters of the
 /// base64url SHA-256 of the file), or the plain path when the site has no icon file.
 pub fn site_icon(options: &LeptosOptions) -> IconFile {
-    use sha2::Digest as _;
     let file = Path::new(options.site_root.as_ref()).join("favicon.svg");
     match std::fs::read(file) {
         Ok(bytes) => {
-            let hash = base64url(&sha2::Sha256::digest(&bytes));
+            let hash = sha256_base64url(&bytes);
             IconFile {
                 icon: SiteIcon(format!("/favicon.{}.svg", &hash[..16])),
                 bytes: Some(Bytes::from(bytes)),

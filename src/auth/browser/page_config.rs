@@ -24,6 +24,11 @@ pub fn public_auth_config() -> Result<PublicAuthConfig, String> {
     CONFIG.with(|config| config.get_or_init(read_meta_tag).clone())
 }
 
+/// Whether tokens are bound to the browser's DPoP key (`AUTH0_DPOP=on`).
+pub fn dpop_on() -> bool {
+    public_auth_config().is_ok_and(|config| config.dpop.is_on())
+}
+
 /// Where the token set lives; read on every storage access, so without copying the config.
 pub fn token_storage() -> TokenStorageKind {
     CONFIG.with(|config| {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::clock::now_secs;
 use super::cross_tab_lock::{sleep, with_cross_tab_lock};
 use super::dpop_key::KeyUse;
+use super::dpop_proof::ProofError;
 use super::token_endpoint::{request_tokens, TokenEndpointError, TOKEN_REQUEST_TIMEOUT};
 use super::{page_config, refresh_ledger, token_store};
 use crate::auth::dangerous::decode_unverified_payload;
@@ -182,7 +183,7 @@ async fn exchange(refresh_token: &str) -> Result<TokenResponse, ExchangeError> {
                 TokenEndpointError::NoProof(_) => ExchangeError::NotSent,
                 // Without its key the session cannot be renewed (another tab signed out).
                 TokenEndpointError::DpopKeyGone => {
-                    ExchangeError::Refused("the DPoP key these tokens are bound to is gone".into())
+                    ExchangeError::Refused(ProofError::KeyGone.to_string())
                 }
             })?;
     if let Some(id_token) = &tokens.id_token {

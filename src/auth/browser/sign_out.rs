@@ -15,8 +15,9 @@ use crate::wasm_chunks::in_chunk;
 /// tenant that does not answer must not keep the shopper signed in.
 const REVOKE_TIMEOUT_MS: i32 = 3_000;
 
-/// The longest sign-out holds the refresh lock: the revocation's timeout and the storage work.
-const SIGN_OUT_LONGEST_HOLD: Duration = Duration::from_secs(5);
+/// The longest sign-out holds the refresh lock: the revocation's timeout and 2 s for the
+/// storage work.
+const SIGN_OUT_LONGEST_HOLD: Duration = Duration::from_millis(REVOKE_TIMEOUT_MS as u64 + 2_000);
 
 in_chunk!(
     signed_in,
@@ -72,7 +73,7 @@ async fn forget_tokens(config: Result<PublicAuthConfig, String>) {
     // The tokens bound to the key die with it, copies included; the next sign-in makes a new
     // one. Only when the tokens are shared by the tabs: with sessionStorage or memory each tab
     // has a session of its own, bound to the same key, which this sign-out must not end.
-    if shared && config.as_ref().is_ok_and(|config| config.dpop.is_on()) {
+    if shared && page_config::dpop_on() {
         if let Err(problem) = dpop_key::delete_key_pair().await {
             leptos::logging::warn!("the DPoP key could not be deleted: {problem}");
         }
