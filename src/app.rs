@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, Lazy};
 
 use crate::auth::public_config::{PublicAuthConfig, PUBLIC_CONFIG_META};
@@ -91,7 +91,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteHeader />
             <main id="main">
-                <Routes fallback=NotFound>
+                // Flat, not nested: no route has children, and the nested router's code (its
+                // outlets and the concurrent preloading of every matched level) cost the first
+                // WASM chunk about 16 KB brotli.
+                <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
                     // Every page but these two is in a chunk (see `wasm_chunks`).
@@ -100,7 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:id") view={Lazy::<ProductDetailRoute>::new()} />
                     <Route path=path!("/admin/products") view={Lazy::<AdminProductsRoute>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
-                </Routes>
+                </FlatRoutes>
             </main>
         </Router>
     }

@@ -5,8 +5,11 @@ import base from '../playwright.config';
 const appPort = Number(process.env.BENCH_APP_PORT ?? 3200);
 const tenantPort = Number(process.env.BENCH_TENANT_PORT ?? 4200);
 
-// The first of the suite's servers (the one without DPoP), on the bench's own ports.
-const [server] = base.webServer as { env: Record<string, string> }[];
+// One of the suite's servers on the bench's own ports: the first (Bearer tokens), or with
+// BENCH_DPOP=on the second (DPoP on, nonces asked for by the app and by its tenant).
+const dpop = process.env.BENCH_DPOP === 'on';
+const [bearerServer, dpopServer] = base.webServer as { env: Record<string, string> }[];
+const server = dpop ? dpopServer : bearerServer;
 
 export default defineConfig({
   ...base,
@@ -23,7 +26,9 @@ export default defineConfig({
     env: {
       ...server.env,
       DEV_TENANT_ADDR: `127.0.0.1:${tenantPort}`,
-      DEV_TENANT_CONFIG: '',
+      // The default token lifetimes, so no refresh falls inside a run; the DPoP server's tenant
+      // keeps asking for nonces.
+      DEV_TENANT_CONFIG: dpop ? 'end2end/bench/tenant-bench-dpop.json' : '',
       DEV_TENANT_STATE_DIR: `target/dev-tenant-e2e-${tenantPort}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
       LEPTOS_RELOAD_PORT: String(appPort + 1),
