@@ -1,5 +1,7 @@
 //! PKCE (RFC 7636) and the random values of a sign-in: small pure functions, so the browser
-//! bundle needs no OAuth library.
+//! bundle needs no OAuth library. The S256 hash behind the PKCE challenge
+//! (`sha256_base64url`) is also DPoP's `ath` (`access_token_hash`), the refresh ledger's
+//! fingerprint and the site icon's content name, so it has this one home.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -23,6 +23,7 @@ use crate::auth::identifiers::{
     is_loopback_host, Audience, IdentifierError, Issuer, M2mClientId, SpaClientId,
 };
 use crate::auth::public_config::{DpopMode, TokenStorageKind};
+use crate::auth::server::dpop_replay::DEFAULT_REPLAY_CAPACITY;
 use crate::auth::server::m2m::read_secret_file;
 use crate::auth::PublicAuthConfig;
 pub use database_url::{DatabaseKind, DatabaseUrl, DEFAULT_DATABASE_URL};
@@ -88,7 +89,7 @@ pub struct Settings {
 }
 
 /// The server's side of DPoP (read whether or not `AUTH0_DPOP` is on; used only when it is).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DpopServerSettings {
     /// The app's origin as browsers reach it (`APP_PUBLIC_ORIGIN`, e.g.
     /// `https://shop.example.com` behind a proxy): a proof's `htu` must name it. `None`: the
@@ -98,9 +99,19 @@ pub struct DpopServerSettings {
     /// off). Nonces bound how long a proof made in advance stays usable, whatever the
     /// client's clock says.
     pub nonce: bool,
-    /// How many proofs' `jti`s are remembered at most (`None`: the default, 100 000). Not read
-    /// from the environment; tests set it to see what a full cache does.
-    pub replay_capacity: Option<usize>,
+    /// How many proofs' `jti`s are remembered at most (default 100 000). Not read from the
+    /// environment; tests set it to see what a full cache does.
+    pub replay_capacity: usize,
+}
+
+impl Default for DpopServerSettings {
+    fn default() -> Self {
+        Self {
+            public_origin: None,
+            nonce: false,
+            replay_capacity: DEFAULT_REPLAY_CAPACITY,
+        }
+    }
 }
 
 impl Settings {
@@ -162,7 +173,7 @@ impl Settings {
                 })
                 .transpose()?,
             nonce: parse_switch(&env, "AUTH0_DPOP_NONCE")?.unwrap_or(false),
-            replay_capacity: None,
+            ..DpopServerSettings::default()
         };
 
         let Some(domain) = env.get(&["AUTH0_DOMAIN", "NEXT_PUBLIC_AUTH0_DOMAIN"])? else {

@@ -64,14 +64,10 @@ pub fn build_state(
         .map(|m2m| Arc::new(AiServiceClient::new(&ai_service_url, m2m)));
     let mut validator = TokenValidator::new(validator_settings, auth.jwks);
     if settings.public.dpop.is_on() {
-        let defaults = DpopSettings::new(dpop_origins(settings, leptos_options.site_addr));
         let dpop = DpopSettings {
             nonce: settings.dpop.nonce,
-            replay_capacity: settings
-                .dpop
-                .replay_capacity
-                .unwrap_or(defaults.replay_capacity),
-            ..defaults
+            replay_capacity: settings.dpop.replay_capacity,
+            ..DpopSettings::new(dpop_origins(settings, leptos_options.site_addr))
         };
         validator = validator.with_dpop(DpopVerifier::new(dpop, unix_now()));
     }

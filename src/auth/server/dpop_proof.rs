@@ -89,10 +89,11 @@ pub struct CheckedProof {
 
 /// `dpop+jwt`, as a media type: any case, with or without `application/` (RFC 7515 §4.1.9).
 fn is_dpop_typ(typ: &str) -> bool {
+    const PREFIX: &str = "application/";
     let typ = typ
-        .get(..12)
-        .filter(|prefix| prefix.eq_ignore_ascii_case("application/"))
-        .map_or(typ, |_| &typ[12..]);
+        .get(..PREFIX.len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case(PREFIX))
+        .map_or(typ, |_| &typ[PREFIX.len()..]);
     typ.eq_ignore_ascii_case("dpop+jwt")
 }
 

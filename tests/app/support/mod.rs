@@ -162,7 +162,9 @@ async fn serve_app(
     if options.dpop {
         settings.public.dpop = DpopMode::On;
         settings.dpop.nonce = options.dpop_nonce;
-        settings.dpop.replay_capacity = options.dpop_replay_capacity;
+        if let Some(capacity) = options.dpop_replay_capacity {
+            settings.dpop.replay_capacity = capacity;
+        }
     }
     let app_addr = app_listener.local_addr().unwrap();
     let site_root = options
