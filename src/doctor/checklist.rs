@@ -1,5 +1,7 @@
 //! The checklist itself, item by item, each with the fix the guide gives for its failure.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
@@ -129,10 +131,7 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
     };
 
     // The app is served for one call; its catalogue is a throwaway file, never the real one.
-    let scratch = std::env::temp_dir().join(format!(
-        "aura-commerce-doctor-{}.sqlite",
-        std::process::id()
-    ));
+    let scratch = scratch_database_path();
     let _remove_on_return = ScratchDatabase(scratch.clone());
     let products = match ProductStore::open_file(&scratch).await {
         Ok(products) => products,
@@ -225,6 +224,18 @@ fn dpop_check(settings: &Settings, discovery: &Discovery) -> Check {
 }
 
 /// A temporary database file, removed (with its WAL files) when dropped.
+/// A path for one run's scratch catalogue in the temporary directory, never that of another
+/// run: not of another process, nor of a run at the same time in this one (two runs sharing
+/// one file would find it locked, or deleted by the first to finish).
+fn scratch_database_path() -> std::path::PathBuf {
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!(
+        "aura-commerce-doctor-{}-{run}.sqlite",
+        std::process::id()
+    ))
+}
+
 struct ScratchDatabase(std::path::PathBuf);
 
 impl Drop for ScratchDatabase {
@@ -281,5 +292,16 @@ fn m2m_fix(error: &M2mError, settings: &Settings) -> String {
             settings.public.audience
         ),
         _ => "Check that the tenant is reachable from this server and try again.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scratch_database_path;
+
+    /// Each run in one process gets a scratch catalogue of its own.
+    #[test]
+    fn two_runs_in_one_process_never_share_a_scratch_database() {
+        assert_ne!(scratch_database_path(), scratch_database_path());
     }
 }

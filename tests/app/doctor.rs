@@ -92,6 +92,20 @@ async fn every_check_passes_against_the_local_tenant() {
     );
 }
 
+/// Two checklists at once in one process (as the tests run them) each serve the app on a
+/// scratch catalogue of their own: neither finds the other's database locked or deleted.
+#[tokio::test]
+async fn two_checklists_at_once_each_pass() {
+    let (_, first) = local_tenant_settings().await;
+    let (_, second) = local_tenant_settings().await;
+    let (a, b) = tokio::join!(
+        run_checklist(&first, "http://127.0.0.1:3000"),
+        run_checklist(&second, "http://127.0.0.1:3000"),
+    );
+    assert!(a.all_passed(), "{a}");
+    assert!(b.all_passed(), "{b}");
+}
+
 /// The M2M application's secret mistyped (or the SPA's pasted): "Invalid client_secret".
 #[tokio::test]
 async fn a_wrong_m2m_secret_is_named_with_its_fix() {
