@@ -131,9 +131,8 @@ pub async fn run_checklist(settings: &Settings, app_origin: &str) -> Report {
     };
 
     // The app is served for one call; its catalogue is a throwaway file, never the real one.
-    let scratch = scratch_database_path();
-    let _remove_on_return = ScratchDatabase(scratch.clone());
-    let products = match ProductStore::open_file(&scratch).await {
+    let scratch = ScratchDatabase::new();
+    let products = match ProductStore::open_file(&scratch.0).await {
         Ok(products) => products,
         Err(error) => {
             checks.push(Check::fail(M2M_VALID, error.to_string(), "The app could not open a scratch catalogue database in the temporary directory; check TMPDIR is writable."));
@@ -223,20 +222,23 @@ fn dpop_check(settings: &Settings, discovery: &Discovery) -> Check {
     }
 }
 
-/// A temporary database file, removed (with its WAL files) when dropped.
-/// A path for one run's scratch catalogue in the temporary directory, never that of another
-/// run: not of another process, nor of a run at the same time in this one (two runs sharing
-/// one file would find it locked, or deleted by the first to finish).
-fn scratch_database_path() -> std::path::PathBuf {
-    static RUNS: AtomicU64 = AtomicU64::new(0);
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!(
-        "aura-commerce-doctor-{}-{run}.sqlite",
-        std::process::id()
-    ))
-}
-
+/// One run's scratch catalogue: a database file in the temporary directory, removed (with its
+/// WAL files) when dropped.
 struct ScratchDatabase(std::path::PathBuf);
+
+impl ScratchDatabase {
+    /// A path no other run uses: not another process's, nor that of a run at the same time in
+    /// this one (two runs sharing one file would find it locked, or deleted by the first to
+    /// finish).
+    fn new() -> Self {
+        static RUNS: AtomicU64 = AtomicU64::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        Self(std::env::temp_dir().join(format!(
+            "aura-commerce-doctor-{}-{run}.sqlite",
+            std::process::id()
+        )))
+    }
+}
 
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
@@ -297,11 +299,11 @@ fn m2m_fix(error: &M2mError, settings: &Settings) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::scratch_database_path;
+    use super::ScratchDatabase;
 
     /// Each run in one process gets a scratch catalogue of its own.
     #[test]
     fn two_runs_in_one_process_never_share_a_scratch_database() {
-        assert_ne!(scratch_database_path(), scratch_database_path());
+        assert_ne!(ScratchDatabase::new().0, ScratchDatabase::new().0);
     }
 }
